@@ -1,0 +1,57 @@
+# The two commands: `make run` (embedded site at http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE := seoul_portal.settings
+
+.PHONY: run test install migrate seed messages vendor lint clean
+
+$(VENV)/installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/installed
+
+# Embedded: SQLite in var/, tasks run eagerly, SMS and email printed to the console.
+run: install
+	mkdir -p var
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v 0
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py migrate --no-input
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+# PostgreSQL when DATABASE_URL is set or a server answers on 127.0.0.1:5432, otherwise SQLite;
+# Redis likewise. Lint, migrations and import layers are checked before the suite.
+test: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
+	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
+	  $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
+	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+migrate: install
+	$(PY) manage.py migrate
+
+seed: install
+	$(PY) manage.py seed_demo
+
+# Refresh Korean translations' sources (then translate locale/ko/LC_MESSAGES/django.po).
+messages: install
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=static --ignore=staticfiles --no-obsolete
+
+# Refresh the vendored KRDS, Pretendard GOV and htmx files in static/vendor/ from npm.
+vendor:
+	bash scripts/vendor.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache

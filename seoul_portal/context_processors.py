@@ -1,0 +1,5 @@
+from .channels import CHANNELS
+
+
+def site(request):
+    return {"channels": CHANNELS}

@@ -1,0 +1,26 @@
+from django.conf import settings
+
+
+def client_ip(meta, trusted_proxy_count):
+    """The address of the client, as seen by the outermost proxy we trust.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so the client is the entry `trusted_proxy_count` places from the right. Anything further left
+    was written by the client and could be forged.
+    """
+    remote = meta.get("REMOTE_ADDR", "")
+    if trusted_proxy_count <= 0:
+        return remote
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < trusted_proxy_count:
+        return hops[0] if hops else remote
+    return hops[-trusted_proxy_count]
+
+
+class ClientIPMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.client_ip = client_ip(request.META, settings.TRUSTED_PROXY_COUNT)
+        return self.get_response(request)

@@ -1,0 +1,32 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# Outside the language prefixes: machine-facing endpoints and the officials' back office.
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("notifications.urls")),
+]
+
+# Korean at the root, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("", include("citizens.urls")),
+    path("ledger/", include("audit.urls")),
+    path("proposals/", include("proposals.urls")),
+    path("voting/", include("voting.urls")),
+    path("budgeting/", include("budgeting.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("governance/", include("governance.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "seoul_portal.views.bad_request"
+handler403 = "seoul_portal.views.permission_denied"
+handler404 = "seoul_portal.views.page_not_found"
+handler500 = "seoul_portal.views.server_error"
