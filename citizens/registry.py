@@ -51,3 +51,20 @@ def panels():
 
 def personal_data_handlers():
     return [_handlers[key] for key in sorted(_handlers)]
+
+
+# How a verification code reaches a phone. The notifications app (a layer above) registers the
+# sender in its ready(); citizens only knows the function's shape:
+#     sender(*, phone: str, code: str, language: str, reference: str) -> None
+# It must write the message inside the caller's transaction (the outbox) and not send it yet.
+_code_sender: list[Callable] = []
+
+
+def register_code_sender(sender: Callable):
+    _code_sender[:] = [sender]
+
+
+def send_code(*, phone: str, code: str, language: str, reference: str):
+    if not _code_sender:
+        raise RuntimeError("No verification code sender is registered (is the notifications app installed?)")
+    _code_sender[0](phone=phone, code=code, language=language, reference=reference)
