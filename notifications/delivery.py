@@ -1,0 +1,126 @@
+"""Sending one outbox row: claim it, hand it to the provider, record the outcome.
+
+Each step is its own committed statement (no transaction spans the provider call), so the
+claim is visible to every other worker before the message leaves, and the outcome is recorded
+only by the worker whose claim still holds.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from .backends import SendError
+from .backends.email import send_email
+from .backends.sms import SmsMessage, get_sms_backend
+from .kinds import is_sensitive
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+
+
+def claim(notification_id: int, *, now=None) -> Notification | None:
+    """pending → sending, under a lease; None when another worker has it, it is not due, or it
+    is already sent. The conditional UPDATE makes the claim exclusive without holding a lock."""
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=Status.PENDING, next_attempt_at__lte=now
+    ).update(
+        status=Status.SENDING,
+        lease_expires_at=now + timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+        last_attempt_at=now,
+        next_attempt_at=None,
+    )
+    if not claimed:
+        return None
+    return Notification.objects.select_related("citizen", "contact").get(pk=notification_id)
+
+
+def deliver(notification_id: int) -> str:
+    """The task's work. Returns what happened: skipped, sent, retrying or failed."""
+    notification = claim(notification_id)
+    if notification is None:
+        return "skipped"
+    try:
+        provider_message_id = send(notification)
+    except Exception as error:  # noqa: BLE001 — every provider failure is recorded on the row
+        return record_failure(notification, error)
+    record_success(notification, provider_message_id)
+    return "sent"
+
+
+def send(notification: Notification) -> str:
+    holder = notification.recipient
+    if notification.channel == Notification.Channel.SMS:
+        if not holder.phone:
+            raise SendError("The recipient has no phone number.", permanent=True)
+        message = SmsMessage(to=holder.phone, body=notification.body, reference=str(notification.pk))
+        return get_sms_backend().send(message)
+    if not holder.email:
+        raise SendError("The recipient has no email address.", permanent=True)
+    return send_email(to=holder.email, subject=notification.subject, body=notification.body)
+
+
+def _ours(notification: Notification):
+    # The claim is ours while `attempts` is still the number we set. After our lease expired the
+    # sweep may have made the row pending again; as long as nobody claimed it since, our outcome
+    # still stands (recording it then saves a second send).
+    return Notification.objects.filter(
+        pk=notification.pk, attempts=notification.attempts, status__in=[Status.SENDING, Status.PENDING]
+    )
+
+
+def _forget_text_if_sensitive(notification: Notification, updates: dict) -> dict:
+    if is_sensitive(notification.kind):
+        updates.update(subject="", body="")
+    return updates
+
+
+def record_success(notification: Notification, provider_message_id: str, *, now=None):
+    now = now or timezone.now()
+    updates = {
+        "status": Status.SENT,
+        "sent_at": now,
+        "lease_expires_at": None,
+        "next_attempt_at": None,
+        "provider_message_id": provider_message_id or "",
+        # last_error stays: an earlier failed or interrupted attempt is part of the row's history.
+    }
+    if not _ours(notification).update(**_forget_text_if_sensitive(notification, updates)):
+        logger.warning("Notification %s was sent after another worker took it over", notification.pk)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base, 2 × base, 4 × base, ... up to the cap."""
+    seconds = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.NOTIFICATION_RETRY_MAX_SECONDS))
+
+
+def record_failure(notification: Notification, error: Exception, *, now=None) -> str:
+    now = now or timezone.now()
+    message = f"{type(error).__name__}: {error}"[:2000]
+    permanent = isinstance(error, SendError) and error.permanent
+    if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        updates = _forget_text_if_sensitive(
+            notification,
+            {"status": Status.FAILED, "failed_at": now, "lease_expires_at": None, "next_attempt_at": None,
+             "last_error": message},
+        )
+        outcome = "failed"
+    else:
+        updates = {
+            "status": Status.PENDING,
+            "next_attempt_at": now + retry_delay(notification.attempts),
+            "lease_expires_at": None,
+            "last_error": message,
+        }
+        outcome = "retrying"
+    _ours(notification).update(**updates)
+    logger.warning("Notification %s attempt %s failed (%s): %s", notification.pk, notification.attempts, outcome,
+                   message)
+    return outcome

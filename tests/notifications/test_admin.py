@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from citizens.models import Citizen
+from notifications.models import Contact, Notification
+from notifications.services import contact_for_phone, notify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def official_client(client):
+    official = Citizen.objects.create_superuser(email="official@seoul.go.kr", password="long-enough-pass-123")
+    client.force_login(official)
+    return client
+
+
+@pytest.fixture
+def rows(make_citizen, greeting, greeting_context):
+    citizen = make_citizen()
+    failed, sent = (
+        notify(recipient=citizen, kind="test_greeting", context=greeting_context, key=key)[0] for key in ("f", "s")
+    )
+    now = timezone.now()
+    Notification.objects.filter(pk=failed.pk).update(
+        status="failed", failed_at=now, next_attempt_at=None, attempts=6, last_error="SendError: down"
+    )
+    Notification.objects.filter(pk=sent.pk).update(status="sent", sent_at=now, next_attempt_at=None)
+    return failed, sent
+
+
+def test_retry_now_sends_a_failed_notification_again(official_client, rows, sms_outbox,
+                                                     django_capture_on_commit_callbacks):
+    failed, sent = rows
+    url = reverse("admin:notifications_notification_changelist")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = official_client.post(
+            url, {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]}, follow=True
+        )
+
+    assert response.status_code == 200
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("sent", 1)
+    assert [message.reference for message in sms_outbox] == [str(failed.pk)]
+    assert sent.status == "sent"
+    assert "Only a pending or failed notification can be retried." in response.content.decode()
+
+
+def test_the_outbox_is_listed_filtered_and_not_editable(official_client, rows):
+    failed, _ = rows
+    changelist = reverse("admin:notifications_notification_changelist")
+
+    listed = official_client.get(changelist, {"status__exact": "failed"})
+    change = official_client.post(
+        reverse("admin:notifications_notification_change", args=[failed.pk]), {"status": "sent"}
+    )
+
+    assert listed.status_code == 200 and list(listed.context["cl"].result_list) == [failed]
+    assert change.status_code in (302, 403)
+    assert Notification.objects.get(pk=failed.pk).status == "failed"
+    assert official_client.get(reverse("admin:notifications_notification_add")).status_code == 403
+
+
+def test_contacts_show_only_a_masked_phone(official_client):
+    contact = contact_for_phone("+821012345678", language="ko")
+
+    pages = [
+        official_client.get(reverse("admin:notifications_contact_changelist")),
+        official_client.get(reverse("admin:notifications_contact_change", args=[contact.pk])),
+    ]
+
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "010-****-5678" in html
+        assert "12345678" not in html and contact.phone_index not in html
+    assert Contact.objects.count() == 1
