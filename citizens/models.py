@@ -39,6 +39,10 @@ class District(models.Model):
 class CitizenManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        # The natural key is the email (see Citizen.get_username); the column holds its index.
+        return self.get(email_index=email_blind_index(username))
+
     def get_by_email(self, email):
         return self.get(email_index=email_blind_index(email))
 
@@ -181,6 +185,11 @@ class Citizen(AbstractBaseUser, PermissionsMixin):
     def get_username(self):
         return self.email or self.masked_phone
 
+    def clean(self):
+        # AbstractBaseUser.clean() would write get_username() (the plain email) into the
+        # USERNAME_FIELD, which here is the blind index column.
+        models.Model.clean(self)
+
     def age_on(self, day: date) -> int | None:
         if not self.birth_date:
             return None
@@ -239,6 +248,9 @@ class PhoneVerification(models.Model):
         ]
         indexes = [models.Index(fields=["phone_index", "-created_at"], name="verification_latest")]
 
+    def __str__(self):
+        return f"verification #{self.pk}"
+
     @property
     def is_open(self):
         return self.confirmed_at is None and self.invalidated_at is None
@@ -262,3 +274,6 @@ class SendCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key", "window_start"], name="send_counter_one_per_window"),
         ]
+
+    def __str__(self):
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

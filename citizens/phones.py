@@ -4,6 +4,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+
 def normalize_mobile(raw: str) -> str:
     """'010-1234-5678' → '+821012345678'; raises ValidationError for anything that can't take an SMS."""
     text = (raw or "").strip()

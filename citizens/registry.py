@@ -3,8 +3,8 @@
 A channel app registers here in its AppConfig.ready(); citizens never imports a channel app.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

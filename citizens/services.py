@@ -1,0 +1,199 @@
+"""Every write to a citizen's record. Each function is atomic and announces itself through the
+`citizen_action` signal inside its transaction, so the audit row commits with the change."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+from .consents import purposes
+from .models import Citizen, Consent, email_blind_index, phone_blind_index
+from .signals import citizen_action
+
+MINIMUM_AGE_WITHOUT_GUARDIAN = 14
+
+
+class CitizenError(Exception):
+    """A write that the citizen's state or input does not allow; `message` is for the person."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def violated_constraint(error):
+    """The name of the constraint an IntegrityError broke (PostgreSQL), or the column (SQLite)."""
+    diag = getattr(error.__cause__, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    text = str(error)
+    if "UNIQUE constraint failed:" in text:
+        return text.rsplit(".", 1)[-1].strip()
+    return ""
+
+
+def _announce(*, actor, action, citizen, summary=None, ip=None):
+    citizen_action.send(
+        sender=Citizen, actor=actor, action=action, target=citizen, summary=summary or {}, ip=ip
+    )
+
+
+def citizen_sign_in_by_phone(*, phone, ip=None, language="ko"):
+    """The account that holds this verified phone, created on first sign-in (there is no sign-up form).
+
+    Returns (citizen, created).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        citizen = Citizen.objects.select_for_update().filter(phone_index=phone_blind_index(phone)).first()
+        created = citizen is None
+        if created:
+            citizen = Citizen(language=language)
+            citizen.set_phone(phone)
+            citizen.set_unusable_password()
+        if not citizen.is_active:
+            raise CitizenError(_("This account is suspended. Please contact the Dasan Call Center at 120."))
+        citizen.phone_verified_at = now
+        citizen.last_login = now
+        citizen.save()
+        _announce(actor=citizen, action="citizen.register" if created else "citizen.sign_in", citizen=citizen, ip=ip)
+    return citizen, created
+
+
+def missing_consents(citizen):
+    """The required purposes whose current version this citizen has not granted."""
+    granted = set(
+        Consent.objects.filter(citizen=citizen, granted=True, withdrawn_at__isnull=True).values_list(
+            "purpose", "version"
+        )
+    )
+    return [item for item in purposes() if item.required and (item.key, item.version) not in granted]
+
+
+def consent_record(*, citizen, answers, ip=None):
+    """Store the citizen's answer to every current consent text. `answers`: {purpose key: bool}."""
+    refused = [item for item in purposes() if item.required and not answers.get(item.key)]
+    if refused:
+        raise CitizenError(_("This consent is needed to take part."), field=refused[0].key)
+    now = timezone.now()
+    with transaction.atomic():
+        for item in purposes():
+            granted = bool(answers.get(item.key))
+            Consent.objects.update_or_create(
+                citizen=citizen,
+                purpose=item.key,
+                version=item.version,
+                defaults={"granted": granted, "answered_at": now, "withdrawn_at": None},
+            )
+            # An earlier version's grant no longer stands once the new text is answered.
+            Consent.objects.filter(citizen=citizen, purpose=item.key, withdrawn_at__isnull=True).exclude(
+                version=item.version
+            ).update(withdrawn_at=now)
+        _announce(
+            actor=citizen,
+            action="citizen.consent",
+            citizen=citizen,
+            summary={item.key: f"{item.version}:{'granted' if answers.get(item.key) else 'refused'}" for item in purposes()},
+            ip=ip,
+        )
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def citizen_update_profile(
+    *, citizen, birth_date, district, residence_basis, gender, language, notify_by, email, ip=None
+):
+    """Save what the citizen told us about themself; the profile is complete afterwards."""
+    today = timezone.localdate()
+    if birth_date >= today:
+        raise CitizenError(_("Enter your birth date, which must be in the past."), field="birth_date")
+    if age_on(birth_date, today) > 120:
+        raise CitizenError(_("Check the year of your birth date."), field="birth_date")
+    if age_on(birth_date, today) < MINIMUM_AGE_WITHOUT_GUARDIAN:
+        raise CitizenError(
+            _(
+                "Children under 14 need a guardian's consent to take part. Online guardian consent is "
+                "not available yet: please ask your guardian to contact the Dasan Call Center at 120."
+            ),
+            field="birth_date",
+        )
+    if residence_basis == Citizen.ResidenceBasis.LIVES and district is None:
+        raise CitizenError(_("Choose the district you live in."), field="district")
+    if notify_by in {Citizen.NotifyBy.EMAIL, Citizen.NotifyBy.BOTH} and not email:
+        raise CitizenError(_("Enter an email address to receive notifications by email."), field="email")
+
+    if email and Citizen.objects.filter(email_index=email_blind_index(email)).exclude(pk=citizen.pk).exists():
+        raise CitizenError(_("This email address belongs to another account."), field="email")
+
+    citizen.birth_date = birth_date
+    citizen.district = district
+    citizen.residence_basis = residence_basis
+    citizen.gender = gender or ""
+    citizen.language = language
+    citizen.notify_by = notify_by
+    citizen.set_email(email or "")
+    citizen.profile_completed_at = citizen.profile_completed_at or timezone.now()
+    try:
+        with transaction.atomic():
+            citizen.save()
+            _announce(
+                actor=citizen,
+                action="citizen.profile_update",
+                citizen=citizen,
+                summary={"district": district.code if district else "", "basis": residence_basis},
+                ip=ip,
+            )
+    except IntegrityError as error:
+        # A concurrent request took the address between the check above and the save.
+        if violated_constraint(error) in {"citizens_citizen_email_index_key", "email_index"}:
+            raise CitizenError(_("This email address belongs to another account."), field="email") from None
+        raise
+    return citizen
+
+
+def citizen_erase(*, citizen, ip=None):
+    """Delete the account: personal data erased, participation kept anonymously.
+
+    Each app's registered handler erases or anonymises what it holds, in the same transaction;
+    the citizen row itself stays, emptied, so that counted votes and supports keep their totals.
+    """
+    if citizen.erased_at:
+        raise CitizenError(_("This account has already been deleted."))
+    now = timezone.now()
+    with transaction.atomic():
+        for handler in registry.personal_data_handlers():
+            handler.erase(citizen)
+        Consent.objects.filter(citizen=citizen).delete()
+        citizen.phone = ""
+        citizen.phone_index = None
+        citizen.phone_last4 = ""
+        citizen.phone_verified_at = None
+        citizen.email = ""
+        citizen.email_index = None
+        citizen.name = ""
+        citizen.birth_date = None
+        citizen.district = None
+        citizen.residence_basis = ""
+        citizen.gender = ""
+        citizen.notify_by = Citizen.NotifyBy.SMS
+        citizen.is_active = False
+        citizen.is_staff = False
+        citizen.is_superuser = False
+        citizen.erased_at = now
+        citizen.set_unusable_password()
+        citizen.save()
+        citizen.groups.clear()
+        citizen.user_permissions.clear()
+        _announce(actor=citizen, action="citizen.erase", citizen=citizen, ip=ip)
+    return citizen
+
+
+def citizen_record_export(*, citizen, ip=None):
+    """Note in the audit log that a citizen downloaded their data (the download itself is a read)."""
+    with transaction.atomic():
+        _announce(actor=citizen, action="citizen.export", citizen=citizen, ip=ip)
