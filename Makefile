@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := seoul_portal.settings
 
-.PHONY: run test install migrate seed messages vendor lint clean
+.PHONY: run test install compiled-messages migrate seed messages vendor lint clean
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(VENV)/installed
 # Embedded: SQLite in var/, tasks run eagerly, SMS and email printed to the console.
 run: install
 	mkdir -p var
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(MAKE) --no-print-directory compiled-messages
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py migrate --no-input
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py seed_demo
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
@@ -25,7 +25,7 @@ run: install
 # PostgreSQL when DATABASE_URL is set or a server answers on 127.0.0.1:5432, otherwise SQLite;
 # Redis likewise. Lint, migrations and import layers are checked before the suite.
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(MAKE) --no-print-directory compiled-messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
@@ -34,6 +34,11 @@ test: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
 	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The compiled .mo files are committed; with gettext installed they are rebuilt from the .po.
+compiled-messages:
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "gettext (msgfmt) is not installed: using the committed translations"; fi
 
 migrate: install
 	$(PY) manage.py migrate

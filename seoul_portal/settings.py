@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -189,6 +190,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "seal-ledger": {"task": "audit.tasks.seal_ledger", "schedule": 60.0},
+    "purge-audit-ips": {"task": "audit.tasks.purge_audit_ips", "schedule": 24 * 60 * 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -251,10 +253,20 @@ ANYMAIL = {
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
 # A row left in `sending` longer than this is taken to belong to a dead worker.
 NOTIFICATION_SENDING_LEASE_SECONDS = env_int("NOTIFICATION_SENDING_LEASE_SECONDS", 120)
+# A failed send is tried again after 30 s, 1 min, 2 min, ... (doubling), never more than an hour apart.
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
+# The sweep leaves never-tried rows younger than this alone: their on-commit task is on its way.
+NOTIFICATION_SWEEP_GRACE_SECONDS = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 30)
 
 # --- Ledger ---------------------------------------------------------------------------------
 # Without a scheduler (embedded mode) entries are sealed right after the transaction commits.
 LEDGER_SEAL_ON_COMMIT = env_bool("LEDGER_SEAL_ON_COMMIT", default=CELERY_TASK_ALWAYS_EAGER)
+
+# Staff access and audit IP addresses are kept at least 2 years (PIPA), then purged.
+AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 730)
+# One sealed block holds at most this many entries, so a verification reads bounded chunks.
+LEDGER_BLOCK_MAX_ENTRIES = env_int("LEDGER_BLOCK_MAX_ENTRIES", 10_000)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ko"
@@ -294,11 +306,13 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # A strict policy from the start: only our own files, inline code only with the page's nonce.
+# NONCE is django-csp's sentinel (the string "'nonce'" would be sent as is and match nothing); it
+# becomes 'nonce-<value>' in responses whose templates used request.csp_nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -1,0 +1,62 @@
+"""Demo data for a developer's embedded site. Idempotent: running it twice changes nothing."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from citizens import services as citizen_services
+from citizens.consents import purposes
+from citizens.models import Citizen, District, email_blind_index, phone_blind_index
+from citizens.phones import normalize_mobile
+
+DEMO_OFFICIAL_EMAIL = "official@demo.seoul.example"
+DEMO_OFFICIAL_PASSWORD = "demo-official-2026"  # noqa: S105 — a demo account on a developer's machine
+DEMO_CITIZENS = [
+    # phone, birth date, district code, gender
+    ("010-0000-0001", date(1988, 4, 12), "11680", "female"),
+    ("010-0000-0002", date(1975, 9, 30), "11110", "male"),
+    ("010-0000-0003", date(2001, 1, 5), "11440", ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (an official and a few citizens); safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo writes demo accounts; it runs with DEBUG=true (or --force).")
+        self._official()
+        for phone, birth_date, district_code, gender in DEMO_CITIZENS:
+            self._citizen(normalize_mobile(phone), birth_date, district_code, gender)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
+        self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
+
+    def _official(self):
+        if Citizen.objects.filter(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)).exists():
+            return
+        Citizen.objects.create_superuser(
+            email=DEMO_OFFICIAL_EMAIL, password=DEMO_OFFICIAL_PASSWORD, name="데모 공무원"
+        )
+
+    def _citizen(self, phone, birth_date, district_code, gender):
+        if Citizen.objects.filter(phone_index=phone_blind_index(phone)).exists():
+            return
+        citizen, _created = citizen_services.citizen_sign_in_by_phone(phone=phone)
+        citizen_services.consent_record(citizen=citizen, answers={item.key: True for item in purposes()})
+        citizen_services.citizen_update_profile(
+            citizen=citizen,
+            birth_date=birth_date,
+            district=District.objects.get(code=district_code),
+            residence_basis=Citizen.ResidenceBasis.LIVES,
+            gender=gender,
+            language="ko",
+            notify_by=Citizen.NotifyBy.SMS,
+            email="",
+        )
