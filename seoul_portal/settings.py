@@ -303,6 +303,8 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
+# A stale form (session expired, page left open overnight) gets the site's own 403 page.
+CSRF_FAILURE_VIEW = "seoul_portal.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # A strict policy from the start: only our own files, inline code only with the page's nonce.
