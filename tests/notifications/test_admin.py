@@ -46,7 +46,7 @@ def test_retry_now_sends_a_failed_notification_again(official_client, rows, sms_
     assert (failed.status, failed.attempts) == ("sent", 1)
     assert [message.reference for message in sms_outbox] == [str(failed.pk)]
     assert sent.status == "sent"
-    assert "Only a pending or failed notification can be retried." in response.content.decode()
+    assert "대기 중이거나 발송에 실패한 알림만 다시 보낼 수 있습니다." in response.content.decode()
 
 
 def test_the_outbox_is_listed_filtered_and_not_editable(official_client, rows):

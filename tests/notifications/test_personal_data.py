@@ -77,4 +77,4 @@ def test_the_panel_lists_the_latest_twenty_in_one_query(make_citizen, greeting, 
 
 def test_the_panel_says_when_there_is_nothing(make_citizen):
     html = render_to_string(panel().template, panel().context(make_citizen()))
-    assert "No notifications have been sent to you yet." in html
+    assert "아직 받은 알림이 없습니다." in html
