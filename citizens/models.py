@@ -81,7 +81,27 @@ def phone_blind_index(e164: str) -> str:
     return crypto.blind_index(e164, purpose="phone")
 
 
-class Citizen(AbstractBaseUser, PermissionsMixin):
+class EncryptedContactDetails:
+    """How a phone and an email are written on a model that stores them encrypted: the value
+    (`phone`, `email`), its blind index (`phone_index`, `email_index`) and the last four digits
+    shown masked (`phone_last4`). Shared by Citizen and the outbox's Contact."""
+
+    def set_phone(self, e164: str):
+        self.phone = e164
+        self.phone_index = phone_blind_index(e164)
+        self.phone_last4 = e164[-4:]
+
+    def set_email(self, email: str):
+        email = normalize_email(email)
+        self.email = email
+        self.email_index = email_blind_index(email) if email else None
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone_last4)
+
+
+class Citizen(EncryptedContactDetails, AbstractBaseUser, PermissionsMixin):
     """Everyone who signs in: citizens (by phone and SMS code), officials and committee members
     (also by email and password). Never a resident registration number."""
 
@@ -167,20 +187,6 @@ class Citizen(AbstractBaseUser, PermissionsMixin):
         if self.phone_last4:
             return self.masked_phone
         return f"#{self.pk}"
-
-    def set_phone(self, e164: str):
-        self.phone = e164
-        self.phone_index = phone_blind_index(e164)
-        self.phone_last4 = e164[-4:]
-
-    def set_email(self, email: str):
-        email = normalize_email(email)
-        self.email = email
-        self.email_index = email_blind_index(email) if email else None
-
-    @property
-    def masked_phone(self):
-        return mask_phone(self.phone_last4)
 
     def get_username(self):
         return self.email or self.masked_phone

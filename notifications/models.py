@@ -5,13 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citizens.fields import EncryptedTextField
-from citizens.models import email_blind_index, normalize_email, phone_blind_index
-from citizens.phones import mask_phone
+from citizens.models import EncryptedContactDetails
 
 from .kinds import label_for
 
 
-class Contact(models.Model):
+class Contact(EncryptedContactDetails, models.Model):
     """Someone we write to who has no account: a guest, a 120 caller, an SMS sender, or a phone
     receiving a sign-in code. Contact data is encrypted and found through its blind index,
     exactly as on Citizen."""
@@ -36,20 +35,6 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.masked_phone or str(_("Contact #%(id)s") % {"id": self.pk})
-
-    def set_phone(self, e164: str):
-        self.phone = e164
-        self.phone_index = phone_blind_index(e164)
-        self.phone_last4 = e164[-4:]
-
-    def set_email(self, email: str):
-        email = normalize_email(email)
-        self.email = email
-        self.email_index = email_blind_index(email) if email else None
-
-    @property
-    def masked_phone(self):
-        return mask_phone(self.phone_last4)
 
     @property
     def wants_sms(self):
