@@ -156,11 +156,12 @@ def citizen_update_profile(
     return citizen
 
 
-def citizen_erase(*, citizen, ip=None):
+def citizen_erase(*, citizen, actor=None, ip=None):
     """Delete the account: personal data erased, participation kept anonymously.
 
     Each app's registered handler erases or anonymises what it holds, in the same transaction;
     the citizen row itself stays, emptied, so that counted votes and supports keep their totals.
+    `actor` is the citizen themself, or the official who erased the account on their request.
     """
     if citizen.erased_at:
         raise CitizenError(_("This account has already been deleted."))
@@ -189,7 +190,7 @@ def citizen_erase(*, citizen, ip=None):
         citizen.save()
         citizen.groups.clear()
         citizen.user_permissions.clear()
-        _announce(actor=citizen, action="citizen.erase", citizen=citizen, ip=ip)
+        _announce(actor=actor or citizen, action="citizen.erase", citizen=citizen, ip=ip)
     return citizen
 
 
@@ -197,3 +198,26 @@ def citizen_record_export(*, citizen, ip=None):
     """Note in the audit log that a citizen downloaded their data (the download itself is a read)."""
     with transaction.atomic():
         _announce(actor=citizen, action="citizen.export", citizen=citizen, ip=ip)
+
+
+def staff_account_create(*, actor, email, password, name="", ip=None):
+    """An official's account, created in the admin: signs in with email and password."""
+    if Citizen.objects.filter(email_index=email_blind_index(email)).exists():
+        raise CitizenError(_("This email address belongs to another account."), field="email")
+    with transaction.atomic():
+        staff = Citizen.objects.create_user(email=email, password=password, name=name, is_staff=True)
+        _announce(actor=actor, action="citizen.staff_create", citizen=staff, ip=ip)
+    return staff
+
+
+def citizen_admin_update(*, actor, citizen, changed_fields, ip=None):
+    """Save what an official changed in the admin (name, flags, groups), and say which fields."""
+    with transaction.atomic():
+        citizen.save()
+        _announce(
+            actor=actor,
+            action="citizen.admin_update",
+            citizen=citizen,
+            summary={"fields": ",".join(sorted(changed_fields))},
+            ip=ip,
+        )
