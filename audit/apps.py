@@ -7,8 +7,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self):
-        from citizens.signals import citizen_action
+        from citizens.signals import audited_action
 
-        from .receivers import record_citizen_action
+        from .receivers import record_audited_action
 
-        citizen_action.connect(record_citizen_action, dispatch_uid="audit.record_citizen_action")
+        audited_action.connect(record_audited_action, dispatch_uid="audit.record_audited_action")

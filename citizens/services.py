@@ -1,5 +1,5 @@
 """Every write to a citizen's record. Each function is atomic and announces itself through the
-`citizen_action` signal inside its transaction, so the audit row commits with the change."""
+`audited_action` signal inside its transaction, so the audit row commits with the change."""
 
 from datetime import date
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import registry
 from .consents import purposes
 from .models import Citizen, Consent, email_blind_index, phone_blind_index
-from .signals import citizen_action
+from .signals import audited_action
 
 MINIMUM_AGE_WITHOUT_GUARDIAN = 14
 
@@ -36,7 +36,7 @@ def violated_constraint(error):
 
 
 def _announce(*, actor, action, citizen, summary=None, ip=None):
-    citizen_action.send(
+    audited_action.send(
         sender=Citizen, actor=actor, action=action, target=citizen, summary=summary or {}, ip=ip
     )
 

@@ -1,11 +1,12 @@
 """Signals the layers above listen to; citizens itself imports none of them.
 
-`citizen_action` is sent inside the transaction of every write in citizens.services, so the
-audit app (which listens) writes its audit row in the same transaction:
-    citizen_action.send(sender=Citizen, actor=citizen_or_None, action="citizen.erase",
+`audited_action` is sent inside the transaction of every write that must leave an audit row —
+citizens' own services, and apps in a layer that may not import `audit` (the notifications
+outbox is its sibling) — so the audit app, which listens, writes the row in the same transaction:
+    audited_action.send(sender=Citizen, actor=citizen_or_official_or_None, action="citizen.erase",
                         target=citizen, summary={...ids and codes only...}, ip="203.0.113.9")
 """
 
 from django.dispatch import Signal
 
-citizen_action = Signal()
+audited_action = Signal()

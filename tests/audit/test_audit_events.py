@@ -11,7 +11,7 @@ from audit.models import AuditEvent, AuditEventIP
 from audit.services import audit_record
 from audit.summaries import PersonalDataInSummary
 from citizens.models import Citizen
-from citizens.signals import citizen_action
+from citizens.signals import audited_action
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +151,8 @@ def test_database_allows_deleting_an_ip_only():
     assert AuditEvent.objects.count() == 1
 
 
-def test_citizen_action_signal_writes_an_event_in_the_same_transaction(citizen):
-    citizen_action.send(
+def test_audited_action_signal_writes_an_event_in_the_same_transaction(citizen):
+    audited_action.send(
         sender=Citizen, actor=citizen, action="citizen.erase", target=citizen, summary={"handlers": 3}, ip="203.0.113.9"
     )
 
@@ -167,7 +167,7 @@ def test_personal_data_sent_with_the_signal_undoes_the_action(citizen):
     with pytest.raises(PersonalDataInSummary), transaction.atomic():
         citizen.name = "홍길동"
         citizen.save()
-        citizen_action.send(
+        audited_action.send(
             sender=Citizen, actor=citizen, action="citizen.profile_update", target=citizen, summary={"name": "홍길동"}
         )
     citizen.refresh_from_db()
