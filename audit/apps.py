@@ -12,3 +12,9 @@ class AuditConfig(AppConfig):
         from .receivers import record_audited_action
 
         audited_action.connect(record_audited_action, dispatch_uid="audit.record_audited_action")
+
+        from citizens.registry import PersonalDataHandler, register_personal_data
+
+        from .personal_data import audit_erase, audit_export
+
+        register_personal_data(PersonalDataHandler(key="activity_log", export=audit_export, erase=audit_erase))

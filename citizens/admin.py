@@ -84,7 +84,7 @@ class CitizenAdmin(admin.ModelAdmin):
             return queryset.filter(phone_index=phone_blind_index(normalize_mobile(term))), False
         except ValidationError:
             pass
-        if term.isdigit():
+        if term.isascii() and term.isdigit():
             return queryset.filter(pk=int(term)), False
         return (queryset.none() if term else queryset), False
 
@@ -118,6 +118,12 @@ class CitizenAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             obj._state.adding = False
             obj._state.db = created._state.db
+
+    def has_change_permission(self, request, obj=None):
+        # An erased account is an empty shell kept for others' totals: it can be viewed only.
+        if obj is not None and obj.erased_at:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are erased (personal data removed, participation kept), never deleted.

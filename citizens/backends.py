@@ -2,6 +2,9 @@ from django.contrib.auth.backends import ModelBackend
 
 from .models import Citizen, email_blind_index
 
+PASSWORD_BACKEND = "citizens.backends.StaffEmailBackend"  # noqa: S105 — a dotted path, not a password
+PHONE_CODE_BACKEND = "citizens.backends.PhoneCodeBackend"
+
 
 class StaffEmailBackend(ModelBackend):
     """Officials and committee members sign in with email and password.
@@ -21,4 +24,15 @@ class StaffEmailBackend(ModelBackend):
             return None
         if citizen.check_password(password) and self.user_can_authenticate(citizen):
             return citizen
+        return None
+
+
+class PhoneCodeBackend(ModelBackend):
+    """The backend named in sessions opened by a verified phone (see citizens.views.signin_code).
+
+    Verification happens in the PHONE_VERIFIER before login(); this backend only loads the user
+    of such a session, and lets the admin tell it apart from a password sign-in.
+    """
+
+    def authenticate(self, request, **credentials):
         return None

@@ -26,7 +26,8 @@ class CodeForm(forms.Form):
         min_length=6,
         max_length=6,
         help_text=_("The 6-digit code in the SMS we sent. It is valid for 5 minutes."),
-        validators=[RegexValidator(r"^\d{6}$", _("The code is 6 digits."))],
+        # [0-9], not \d: full-width digits would pass \d and then never match the code.
+        validators=[RegexValidator(r"^[0-9]{6}$", _("The code is 6 digits."))],
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={
             "required": _("Enter the code from the SMS."),

@@ -1,18 +1,22 @@
 """Every write to a citizen's record. Each function is atomic and announces itself through the
 `audited_action` signal inside its transaction, so the audit row commits with the change."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
 from .consents import purposes
-from .models import Citizen, Consent, email_blind_index, phone_blind_index
+from .models import Citizen, Consent, PhoneVerification, SendCounter, email_blind_index, phone_blind_index
 from .signals import audited_action
 
 MINIMUM_AGE_WITHOUT_GUARDIAN = 14
+# The longest window any sign-in limit looks back over is a day.
+SIGN_IN_RECORD_DAYS = 1
+PROFILE_FIELDS = ("birth_date", "district_id", "residence_basis", "gender", "language", "notify_by", "email_index")
 
 
 class CitizenError(Exception):
@@ -130,6 +134,7 @@ def citizen_update_profile(
     if email and Citizen.objects.filter(email_index=email_blind_index(email)).exclude(pk=citizen.pk).exists():
         raise CitizenError(_("This email address belongs to another account."), field="email")
 
+    before = {name: getattr(citizen, name) for name in PROFILE_FIELDS}
     citizen.birth_date = birth_date
     citizen.district = district
     citizen.residence_basis = residence_basis
@@ -141,11 +146,13 @@ def citizen_update_profile(
     try:
         with transaction.atomic():
             citizen.save()
+            # Which fields changed, never their values: the audit log outlives an erasure.
+            changed = [name for name in PROFILE_FIELDS if getattr(citizen, name) != before[name]]
             _announce(
                 actor=citizen,
                 action="citizen.profile_update",
                 citizen=citizen,
-                summary={"district": district.code if district else "", "basis": residence_basis},
+                summary={"fields": ",".join(changed)},
                 ip=ip,
             )
     except IntegrityError as error:
@@ -163,13 +170,17 @@ def citizen_erase(*, citizen, actor=None, ip=None):
     the citizen row itself stays, emptied, so that counted votes and supports keep their totals.
     `actor` is the citizen themself, or the official who erased the account on their request.
     """
-    if citizen.erased_at:
-        raise CitizenError(_("This account has already been deleted."))
     now = timezone.now()
     with transaction.atomic():
+        # Locked and re-read, so a double submit erases (and audits) once.
+        citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
+        if citizen.erased_at:
+            raise CitizenError(_("This account has already been deleted."))
         for handler in registry.personal_data_handlers():
             handler.erase(citizen)
         Consent.objects.filter(citizen=citizen).delete()
+        if citizen.phone_index:
+            sign_in_records_erase(phone_index=citizen.phone_index)
         citizen.phone = ""
         citizen.phone_index = None
         citizen.phone_last4 = ""
@@ -212,6 +223,8 @@ def staff_account_create(*, actor, email, password, name="", ip=None):
 
 def citizen_admin_update(*, actor, citizen, changed_fields, ip=None):
     """Save what an official changed in the admin (name, flags, groups), and say which fields."""
+    if citizen.erased_at:
+        raise CitizenError(_("This account has been deleted and can no longer be changed."))
     with transaction.atomic():
         citizen.save()
         _announce(
@@ -221,3 +234,23 @@ def citizen_admin_update(*, actor, citizen, changed_fields, ip=None):
             summary={"fields": ",".join(sorted(changed_fields))},
             ip=ip,
         )
+
+
+def sign_in_records_erase(*, phone_index):
+    """Forget that this phone ever asked for a code (codes sent, its send counters)."""
+    PhoneVerification.objects.filter(phone_index=phone_index).delete()
+    SendCounter.objects.filter(key=phone_index).delete()
+
+
+def sign_in_records_purge(*, now=None):
+    """Delete verification codes and send counters no limit looks at any more (older than a day).
+
+    Returns (codes deleted, counters deleted).
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=SIGN_IN_RECORD_DAYS)
+    codes, _ = PhoneVerification.objects.filter(created_at__lt=cutoff).delete()
+    counters, _ = SendCounter.objects.filter(
+        Q(window_start__lt=cutoff, scope__in=["phone-hour", "ip-hour", "global-day"])
+        | Q(scope="phone-cooldown", last_sent_at__lt=cutoff)
+    ).delete()
+    return codes, counters

@@ -1,8 +1,11 @@
 """Limits on sending verification codes: per phone, per client IP and for the whole site.
 
-Each limit is a row in `SendCounter`, bumped by a conditional UPDATE (`... WHERE count < limit`),
-so two concurrent requests can never both take the last slot. All limits are taken inside one
-transaction: when a later one refuses, the earlier bumps roll back with it.
+Per phone: a sliding one-minute cool-down (a conditional UPDATE on the phone's row, so only one
+request at a time gets past it), then the phone's own codes of the past hour and their wrong
+attempts of the past day. Per IP (hourly) and for the whole site (daily): fixed-window counters in
+`SendCounter`, bumped by a conditional UPDATE (`... WHERE count < limit`), so two concurrent
+requests can never both take the last slot. All limits are taken inside one transaction: when a
+later one refuses, the earlier bumps roll back with it.
 """
 
 from dataclasses import dataclass
@@ -10,13 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import crypto
-from .models import SendCounter
+from .models import PhoneVerification, SendCounter
 
 
 class RateLimited(Exception):
@@ -98,14 +101,37 @@ def take_send_slot(*, phone_index, ip, now=None):
                 % {"seconds": wait},
                 scope="phone-cooldown",
             )
-        if not _bump("phone-hour", phone_index, hour.start, settings.PHONE_CODE_PHONE_HOURLY_LIMIT, now):
+        # Per phone the window slides: the codes this phone was sent in the last hour are the
+        # rows themselves. The cool-down above lets one request per phone through at a time,
+        # so counting them here cannot race.
+        recent = list(
+            PhoneVerification.objects.filter(phone_index=phone_index, created_at__gt=now - timedelta(hours=1))
+            .order_by("created_at")
+            .values_list("created_at", "failed_attempts")
+        )
+        if len(recent) >= settings.PHONE_CODE_PHONE_HOURLY_LIMIT:
             raise RateLimited(
                 _(
                     "This number has been sent %(limit)d codes in the past hour. "
                     "Please try again after %(time)s."
                 )
-                % {"limit": settings.PHONE_CODE_PHONE_HOURLY_LIMIT, "time": _clock(hour.end)},
+                % {
+                    "limit": settings.PHONE_CODE_PHONE_HOURLY_LIMIT,
+                    "time": _clock(recent[-settings.PHONE_CODE_PHONE_HOURLY_LIMIT][0] + timedelta(hours=1)),
+                },
                 scope="phone-hour",
+            )
+        failed_today = PhoneVerification.objects.filter(
+            phone_index=phone_index, created_at__gt=now - timedelta(days=1)
+        ).aggregate(total=Sum("failed_attempts"))["total"] or 0
+        if failed_today >= settings.PHONE_CODE_PHONE_DAILY_FAILED_LIMIT:
+            # Guessing: 5 tries per code and 5 codes an hour would otherwise allow 600 guesses a day.
+            raise RateLimited(
+                _(
+                    "Wrong codes were entered for this number too many times today. "
+                    "Please try again tomorrow, or call the Dasan Call Center at 120."
+                ),
+                scope="phone-failures",
             )
         if not _bump("ip-hour", ip_key(ip), hour.start, settings.PHONE_CODE_IP_HOURLY_LIMIT, now):
             raise RateLimited(

@@ -1,6 +1,7 @@
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -15,12 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
 from .access import next_onboarding_step, participant_required, safe_next
+from .backends import PHONE_CODE_BACKEND
 from .forms import CodeForm, ConsentForm, DeleteAccountForm, PhoneForm, ProfileForm
 from .phones import mask_phone
 from .verification import RateLimited, VerificationFailed, get_verifier
 
 SIGNIN_PHONE_KEY = "signin_phone"
-BACKEND = "citizens.backends.StaffEmailBackend"
 
 
 def _with_next(url_name, next_url):
@@ -72,7 +73,7 @@ def signin_code(request):
         except services.CitizenError as refusal:
             form.add_error(None, refusal.message)
         else:
-            login(request, citizen, backend=BACKEND)  # rotates the session key
+            login(request, citizen, backend=PHONE_CODE_BACKEND)  # rotates the session key
             request.session.pop(SIGNIN_PHONE_KEY, None)
             messages.success(request, _("Welcome to the Seoul civic portal.") if created else _("You are signed in."))
             return _after_sign_in(request, citizen)
@@ -122,7 +123,7 @@ def profile(request):
         else:
             messages.success(request, _("Your profile has been saved."))
             response = redirect(safe_next(request))
-            response.set_cookie("portal_language", citizen.language, samesite="Lax")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, citizen.language, samesite="Lax")
             return response
     return render(request, "citizens/profile.html", {"form": form, "next": request.GET.get("next", "")})
 

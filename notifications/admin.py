@@ -5,8 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .errors import NotificationStateError
+from .kinds import is_sensitive
 from .models import Contact, Notification
 from .services import notification_retry
+
+HIDDEN_SENSITIVE_TEXT = _("(hidden: contains a sign-in code)")
 
 
 @admin.register(Notification)
@@ -20,8 +23,9 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["retry_now"]
     # Every field is shown, none is edited: status moves only through services and workers.
     fields = [
-        "key", "kind", "channel", "recipient_display", "language", "subject", "body",
-        "status", "attempts", "interrupted_attempts", "next_attempt_at", "lease_expires_at", "last_attempt_at",
+        "key", "kind", "channel", "recipient_display", "language", "subject_display", "body_display",
+        "status", "valid_until", "attempts", "interrupted_attempts", "next_attempt_at", "lease_expires_at",
+        "last_attempt_at",
         "last_error", "created_at", "sent_at", "failed_at",
         "provider_message_id", "provider_status", "provider_error", "provider_status_at",
     ]
@@ -32,6 +36,16 @@ class NotificationAdmin(admin.ModelAdmin):
         # Masked phone only: an official never needs the full number to follow a delivery.
         holder = obj.recipient
         return (holder.masked_phone or str(holder)) if holder else "-"
+
+    # The text of a sensitive kind (a sign-in code) is never shown: with it an official, or
+    # whoever holds an official's session, could sign in as the citizen.
+    @admin.display(description=_("subject"))
+    def subject_display(self, obj):
+        return HIDDEN_SENSITIVE_TEXT if is_sensitive(obj.kind) else obj.subject
+
+    @admin.display(description=_("text"))
+    def body_display(self, obj):
+        return HIDDEN_SENSITIVE_TEXT if is_sensitive(obj.kind) else obj.body
 
     def has_add_permission(self, request):
         return False
@@ -44,7 +58,8 @@ class NotificationAdmin(admin.ModelAdmin):
         retried = 0
         for notification in queryset:
             try:
-                notification_retry(actor=request.user, notification=notification)
+                notification_retry(actor=request.user, notification=notification,
+                                   ip=getattr(request, "client_ip", None))
             except NotificationStateError as error:
                 self.message_user(request, f"#{notification.pk}: {error}", messages.WARNING)
             else:

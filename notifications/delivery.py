@@ -9,18 +9,22 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
 from django.utils import timezone
+
+from citizens.redaction import redact_contact_data
 
 from .backends import SendError
 from .backends.email import send_email
 from .backends.sms import SmsMessage, get_sms_backend
-from .kinds import is_sensitive
+from .kinds import is_sensitive, sensitive_kind_keys
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 Status = Notification.Status
+
+EXPIRED = "Expired before it could be sent: past its validity at {now}; the provider was not called."
 
 
 def claim(notification_id: int, *, now=None) -> Notification | None:
@@ -41,8 +45,33 @@ def claim(notification_id: int, *, now=None) -> Notification | None:
     return Notification.objects.select_related("citizen", "contact").get(pk=notification_id)
 
 
+def text_kept_unless_sensitive(field_name: str) -> Case:
+    """For a bulk UPDATE: the text of a sensitive kind is blanked, any other kept."""
+    return Case(
+        When(kind__in=sensitive_kind_keys(), then=Value("")), default=F(field_name), output_field=TextField()
+    )
+
+
+def fail_expired(rows, *, now=None) -> int:
+    """pending → failed for the rows past their valid_until, without a send: a sign-in code
+    that arrives after it stopped working only confuses. Returns how many were failed."""
+    now = now or timezone.now()
+    return rows.filter(status=Status.PENDING, valid_until__lte=now).update(
+        status=Status.FAILED,
+        failed_at=now,
+        next_attempt_at=None,
+        lease_expires_at=None,
+        last_error=EXPIRED.format(now=now.isoformat(timespec="seconds")),
+        subject=text_kept_unless_sensitive("subject"),
+        body=text_kept_unless_sensitive("body"),
+    )
+
+
 def deliver(notification_id: int) -> str:
-    """The task's work. Returns what happened: skipped, sent, retrying or failed."""
+    """The task's work. Returns what happened: skipped, expired, sent, retrying or failed."""
+    if fail_expired(Notification.objects.filter(pk=notification_id)):
+        logger.info("Notification %s expired before it could be sent", notification_id)
+        return "expired"
     notification = claim(notification_id)
     if notification is None:
         return "skipped"
@@ -103,7 +132,9 @@ def retry_delay(attempts: int) -> timedelta:
 
 def record_failure(notification: Notification, error: Exception, *, now=None) -> str:
     now = now or timezone.now()
-    message = f"{type(error).__name__}: {error}"[:2000]
+    # Provider errors quote the recipient ("The 'To' number +82...", "550 <a@b>"): the row and
+    # the log keep the reason, not the contact data.
+    message = redact_contact_data(f"{type(error).__name__}: {error}")[:2000]
     permanent = isinstance(error, SendError) and error.permanent
     if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         updates = _forget_text_if_sensitive(

@@ -84,8 +84,12 @@ class Notification(models.Model):
         related_name="notifications",
     )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
-    subject = models.CharField(_("subject"), max_length=200, blank=True, default="")
-    body = models.TextField(_("text"), blank=True, default="")
+    # Encrypted at rest: until it is sent (or while the broker is down) the text of a sign-in
+    # code would otherwise sit readable in the database, its backups and its replicas.
+    subject = EncryptedTextField(_("subject"), blank=True, default="")
+    body = EncryptedTextField(_("text"), blank=True, default="")
+    # A message that is useless after a moment (a sign-in code) is failed, not sent, once past this.
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -139,6 +143,11 @@ class Notification(models.Model):
                 fields=["lease_expires_at"], condition=Q(status="sending"), name="notification_in_flight"
             ),
             models.Index(fields=["citizen", "-created_at"], name="notification_citizen_latest"),
+            # The daily purge (retention.py) finds old rows by age, and sign-in codes among them.
+            models.Index(fields=["created_at"], name="notification_created"),
+            models.Index(
+                fields=["created_at"], condition=Q(kind="verification_code"), name="notification_code_created"
+            ),
             # Provider callbacks find their row by the provider's id. Not unique: the provider owns
             # those ids, and a clash must never stop us recording that a message went out.
             models.Index(

@@ -1,8 +1,10 @@
 """The outbox sweep (every minute from Celery beat, or `manage.py sweep_outbox`).
 
 It takes back rows whose worker died mid-send (their lease expired), recording the interrupted
-attempt, and re-enqueues every row that is due: those whose publish was lost (broker outage),
-whose retry time came, or that were taken back.
+attempt, fails the rows past their valid_until (a sign-in code that can no longer be used), and
+re-enqueues every row that is due: those whose publish was lost (broker outage), whose retry time
+came, or that were taken back. While publishing is paused after a broker failure (dispatch.py) it
+still tries the first row, so each run finds out whether the broker is back.
 """
 
 from dataclasses import dataclass
@@ -11,11 +13,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import F, Value
 from django.utils import timezone
 
+from .delivery import fail_expired, text_kept_unless_sensitive
 from .dispatch import enqueue_delivery
-from .kinds import sensitive_kind_keys
 from .models import Notification
 
 Status = Notification.Status
@@ -27,6 +29,7 @@ INTERRUPTED = "Interrupted: the worker stopped mid-send; its lease had expired w
 class SweepReport:
     interrupted: int = 0  # taken back from a dead worker, to be sent again
     gave_up: int = 0  # taken back with no attempt left: failed
+    expired: int = 0  # past their valid_until: failed, not sent
     due: int = 0  # found due and handed to the queue
     published: int = 0
     unpublished: int = 0  # the broker refused; the next sweep tries again
@@ -34,7 +37,8 @@ class SweepReport:
     def __str__(self):
         return (
             f"Interrupted sends taken back: {self.interrupted} (given up: {self.gave_up}). "
-            f"Due: {self.due}, enqueued: {self.published}, not enqueued (broker down): {self.unpublished}."
+            f"Due: {self.due}, enqueued: {self.published}, not enqueued (broker down): {self.unpublished}. "
+            f"Expired before sending: {self.expired}."
         )
 
 
@@ -49,7 +53,8 @@ def _take_back_expired(now, report):
     report.gave_up = expired.filter(attempts__gte=max_attempts).update(
         status=Status.FAILED,
         failed_at=now,
-        body=Case(When(kind__in=sensitive_kind_keys(), then=Value("")), default=F("body"), output_field=TextField()),
+        subject=text_kept_unless_sensitive("subject"),
+        body=text_kept_unless_sensitive("body"),
         **interrupted,
     )
     report.interrupted = expired.filter(attempts__lt=max_attempts).update(
@@ -71,7 +76,8 @@ def due_ids(now, *, limit):
 
 def _publish(ids, report):
     for position, notification_id in enumerate(ids):
-        if not enqueue_delivery(notification_id):
+        # The first publish goes through even while publishing is paused: it probes the broker.
+        if not enqueue_delivery(notification_id, force=position == 0):
             # The broker is down: the rest would each wait out the publish retries in vain.
             report.unpublished = len(ids) - position
             return
@@ -83,6 +89,8 @@ def sweep_outbox(*, now=None, limit=1000) -> SweepReport:
     report = SweepReport()
     with transaction.atomic():
         _take_back_expired(now, report)
+        # After the take-back, so that an interrupted send past its validity is failed too.
+        report.expired = fail_expired(Notification.objects.all(), now=now)
         ids = due_ids(now, limit=limit)
         report.due = len(ids)
         transaction.on_commit(partial(_publish, ids, report), robust=True)

@@ -8,7 +8,7 @@ import logging
 
 from celery import shared_task
 
-from . import delivery, sweep
+from . import delivery, retention, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -22,4 +22,11 @@ def deliver_notification(notification_id):
 def sweep_outbox():
     report = sweep.sweep_outbox()
     logger.info("Outbox sweep: %s", report)
+    return str(report)
+
+
+@shared_task(name="notifications.tasks.purge_outbox", ignore_result=True)
+def purge_outbox():
+    report = retention.outbox_purge_expired()
+    logger.info("Outbox purge: %s", report)
     return str(report)

@@ -6,6 +6,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from citizens.redaction import redact_contact_data
+
 from .errors import NotificationNotFound
 from .models import Notification
 
@@ -34,7 +36,8 @@ def record_provider_status(
             return notification
         notification.provider_message_id = provider_message_id
         notification.provider_status = status
-        notification.provider_error = (error or "")[:300]
+        # An MTA response quotes the address ("550 5.1.1 <a@b>: user unknown"): keep the reason only.
+        notification.provider_error = redact_contact_data(error or "")[:300]
         notification.provider_status_at = timezone.now()
         notification.save(
             update_fields=["provider_message_id", "provider_status", "provider_error", "provider_status_at"]

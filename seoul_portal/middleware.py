@@ -13,7 +13,9 @@ def client_ip(meta, trusted_proxy_count):
         return remote
     hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if len(hops) < trusted_proxy_count:
-        return hops[0] if hops else remote
+        # Fewer hops than proxies: the request did not come through all of them, so no entry
+        # can be trusted.
+        return remote
     return hops[-trusted_proxy_count]
 
 

@@ -36,8 +36,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", default=False)
-# The embedded development key only ever serves a site with DEBUG on a developer's machine;
-# `check --deploy` refuses it (W009) when production forgets to set SECRET_KEY.
+# With nothing set the site runs embedded, on a development key that is public (it is in this
+# file), and the keys of personal data at rest are derived from it. A site that serves any
+# host name beyond this machine must bring its own keys: see SERVES_PUBLIC_HOSTS below.
 SECRET_KEY = env("SECRET_KEY") or "django-insecure-embedded-development-key-change-me"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "budgeting",
     "complaints",
     "seoul_portal",
-    "django.contrib.admin",
+    "seoul_portal.apps.PortalAdminConfig",  # django.contrib.admin with the password-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -189,15 +190,20 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Sign-in codes and their contacts after a day, other sent/failed rows after NOTIFICATION_RETENTION_DAYS.
+    "purge-outbox": {"task": "notifications.tasks.purge_outbox", "schedule": 24 * 60 * 60.0},
     "seal-ledger": {"task": "audit.tasks.seal_ledger", "schedule": 60.0},
     "purge-audit-ips": {"task": "audit.tasks.purge_audit_ips", "schedule": 24 * 60 * 60.0},
+    "purge-sign-in-records": {"task": "citizens.tasks.purge_sign_in_records", "schedule": 24 * 60 * 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "citizens.Citizen"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "citizens.backends.StaffEmailBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    # Records that a session was opened by an SMS code; it authenticates nothing by itself.
+    "citizens.backends.PhoneCodeBackend",
 ]
 # Argon2 first: new and re-hashed passwords use it; older hashes still verify.
 PASSWORD_HASHERS = [
@@ -218,6 +224,17 @@ LOGIN_REDIRECT_URL = "citizens:me"
 # key of the blind index used to find a phone or email without decrypting every row.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+SERVES_PUBLIC_HOSTS = any(host not in LOCAL_HOSTS for host in ALLOWED_HOSTS)
+if SERVES_PUBLIC_HOSTS and not DEBUG:
+    # Refuse to start rather than encrypt citizens' phones under a key anyone can read.
+    missing = [name for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY") if not env(name)]
+    if missing:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"ALLOWED_HOSTS names a public host, so these must be set: {', '.join(missing)} (see README.md)."
+        )
 # Phone verification: which verifier proves a phone belongs to the person (SMS code today,
 # carrier identity verification later), and the limits on sending codes.
 PHONE_VERIFIER = env("PHONE_VERIFIER", "citizens.verification.SmsCodeVerifier")
@@ -226,6 +243,8 @@ PHONE_CODE_MAX_ATTEMPTS = 5
 PHONE_CODE_PHONE_COOLDOWN_SECONDS = 60
 PHONE_CODE_PHONE_HOURLY_LIMIT = 5
 PHONE_CODE_IP_HOURLY_LIMIT = 20
+# Wrong codes entered for one phone in a day before it is sent no more codes that day.
+PHONE_CODE_PHONE_DAILY_FAILED_LIMIT = 15
 PHONE_CODE_DAILY_GLOBAL_CAP = env_int("PHONE_CODE_DAILY_GLOBAL_CAP", 50_000)
 
 # --- Notifications --------------------------------------------------------------------------
@@ -258,6 +277,10 @@ NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
 NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
 # The sweep leaves never-tried rows younger than this alone: their on-commit task is on its way.
 NOTIFICATION_SWEEP_GRACE_SECONDS = env_int("NOTIFICATION_SWEEP_GRACE_SECONDS", 30)
+# After a failed publish, a process skips the broker this long (rows wait for the sweep): an outage must not stall requests.
+NOTIFICATION_PUBLISH_BACKOFF_SECONDS = env_int("NOTIFICATION_PUBLISH_BACKOFF_SECONDS", 15)
+# Sent and failed notifications are deleted after this many days (PIPA: destroy data once its purpose is served).
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)
 
 # --- Ledger ---------------------------------------------------------------------------------
 # Without a scheduler (embedded mode) entries are sealed right after the transaction commits.
@@ -298,6 +321,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and bool
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
+# The load balancer's and compose's health probes speak plain HTTP to the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if TRUSTED_PROXY_COUNT:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.urls")),
+    path("anymail/", include("notifications.anymail_urls")),
 ]
 
 # Korean at the root, English under /en/.

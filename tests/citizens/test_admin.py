@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from citizens import services
 from citizens.models import Citizen, email_blind_index
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,45 @@ def test_changing_flags_is_audited_with_field_names(client, official, make_citiz
     event = AuditEvent.objects.filter(action="citizen.admin_update").get()
     assert event.summary == {"fields": "is_staff,name"}
     assert "홍길동" not in str(event.summary)
+
+
+def test_an_sms_code_alone_never_opens_the_admin(client, request_code, last_code):
+    """A citizen made staff who signs in by SMS code gets the admin's login page, not the admin."""
+    citizen, _ = services.citizen_sign_in_by_phone(phone="+821077770001")
+    citizen.is_staff = True
+    citizen.is_superuser = True
+    citizen.save()
+    request_code("010-7777-0001")
+    response = client.post(reverse("citizens:signin_code"), {"code": last_code("+821077770001")})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(citizen.pk)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:citizens_citizen_changelist")).status_code == 302
+
+
+def test_the_admin_login_takes_long_email_addresses(client):
+    email = f"{'a' * 70}@seoul.example"
+    Citizen.objects.create_superuser(email=email, password="a-long-enough-passphrase")
+    response = client.post(reverse("admin:login"), {"username": email, "password": "a-long-enough-passphrase"})
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_odd_search_terms_are_answered_not_crashed(client, official):
+    url = reverse("admin:citizens_citizen_changelist")
+    for term in ["²", "１２３", "010-", "@", "' OR 1=1 --"]:
+        response = client.get(url, {"q": term})
+        assert response.status_code == 200
+        assert list(response.context["cl"].result_list) == []
+
+
+def test_an_erased_account_can_be_viewed_but_not_changed(client, official, make_citizen):
+    target = make_citizen(phone="010-4321-0003")
+    services.citizen_erase(citizen=target)
+    url = reverse("admin:citizens_citizen_change", args=[target.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "x", "is_active": "on"}).status_code == 403
+    target.refresh_from_db()
+    assert not target.is_active and target.name == ""
+    with pytest.raises(services.CitizenError):
+        services.citizen_admin_update(actor=official, citizen=target, changed_fields=["is_active"])

@@ -46,9 +46,37 @@ def test_five_codes_per_phone_per_hour(request_code, sms_outbox):
         message = phone_error(request_code(PHONE))
     assert "지난 1시간" in message and "5" in message
     assert len(sms_outbox) == 5
-    # The next hour opens a new window.
-    with freeze_time(start + timedelta(minutes=31)):
+    # The window slides: an hour after the first code, one more may go out, and no sooner.
+    with freeze_time(start + timedelta(minutes=59)):
+        phone_error(request_code(PHONE))
+    with freeze_time(start + timedelta(minutes=60, seconds=1)):
         assert request_code(PHONE).status_code == 302
+    assert len(sms_outbox) == 6
+
+
+def test_no_burst_across_the_hour(request_code, sms_outbox):
+    """Five codes just before the hour and five just after would double the limit; they don't."""
+    start = timezone.now().replace(minute=50, second=0, microsecond=0)
+    for minute in range(0, 20, 2):
+        with freeze_time(start + timedelta(minutes=minute)):
+            request_code(PHONE)
+    assert len(sms_outbox) == 5
+
+
+def test_too_many_wrong_codes_in_a_day_stop_new_codes(client, request_code, sms_outbox):
+    from django.urls import reverse
+
+    start = at_half_past(timezone.now())
+    for round_number in range(3):  # 3 codes × 5 wrong tries = the daily limit of 15
+        moment = start + timedelta(minutes=round_number * 20)
+        with freeze_time(moment):
+            assert request_code(PHONE).status_code == 302
+            for _ in range(5):
+                client.post(reverse("citizens:signin_code"), {"code": "000000"})
+    with freeze_time(start + timedelta(hours=2)):
+        message = phone_error(request_code(PHONE))
+    assert "내일" in message
+    assert len(sms_outbox) == 3
 
 
 def test_twenty_codes_per_ip_per_hour(request_code, sms_outbox):
@@ -107,7 +135,7 @@ def test_the_client_ip_is_read_behind_trusted_proxies_only(request_code, setting
         ("203.0.113.5", 1, "203.0.113.5"),
         ("198.51.100.1, 203.0.113.5", 1, "203.0.113.5"),
         ("198.51.100.1, 203.0.113.5", 2, "198.51.100.1"),
-        ("203.0.113.5", 2, "203.0.113.5"),
+        ("203.0.113.5", 2, "192.0.2.1"),
     ],
 )
 def test_client_ip(forwarded, proxies, expected):

@@ -150,7 +150,7 @@ def test_code_page_without_a_phone_sends_back_to_the_start(client):
     assert response.status_code == 302 and response.url == reverse("citizens:signin")
 
 
-@pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef"])
+@pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", "１２３４５６"])
 def test_malformed_code_gets_a_form_error(client, request_code, code):
     request_code(PHONE)
     response = client.post(reverse("citizens:signin_code"), {"code": code})

@@ -65,3 +65,43 @@ def test_settings_the_design_relies_on(settings):
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert "rules.permissions.ObjectPermissionBackend" in settings.AUTHENTICATION_BACKENDS
+
+
+def _settings_in_a_fresh_process(env):
+    import os
+    import subprocess
+    import sys
+
+    clean = {key: value for key, value in os.environ.items()
+             if key not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('configured')"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "seoul_portal.settings", **env},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+def test_a_public_site_refuses_to_start_without_its_own_keys():
+    result = _settings_in_a_fresh_process({"ALLOWED_HOSTS": "participation.seoul.go.kr"})
+    assert result.returncode != 0
+    assert "SECRET_KEY, FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY" in result.stderr
+
+
+def test_a_public_site_with_its_keys_starts():
+    from cryptography.fernet import Fernet
+
+    result = _settings_in_a_fresh_process({
+        "ALLOWED_HOSTS": "participation.seoul.go.kr",
+        "SECRET_KEY": "k" * 60,
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "BLIND_INDEX_KEY": "b" * 40,
+    })
+    assert result.returncode == 0, result.stderr
+    assert "configured" in result.stdout
+
+
+@pytest.mark.django_db
+def test_health_probes_are_not_redirected_to_https(settings, client):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get(reverse("home")).status_code == 301

@@ -84,6 +84,16 @@ class RedisServer:
         wait_until(lambda: not self.ping(), timeout=5, what="redis-server to stop")
 
 
+@pytest.fixture(autouse=True)
+def _closed_publish_breaker():
+    """A broker outage staged by one test must not pause publishing in the next."""
+    from notifications.dispatch import publish_breaker
+
+    publish_breaker.close()
+    yield
+    publish_breaker.close()
+
+
 @pytest.fixture
 def private_redis(tmp_path):
     server = RedisServer(tmp_path)

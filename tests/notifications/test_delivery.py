@@ -159,3 +159,62 @@ def test_a_recipient_without_a_phone_fails_without_retry(sms_row):
     Citizen.objects.filter(pk=sms_row.citizen_id).update(phone="", phone_index=None, notify_by="sms")
     assert delivery.deliver(sms_row.pk) == "failed"
     assert "no phone" in Notification.objects.get(pk=sms_row.pk).last_error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        SendError("Twilio 400 error 21211: The 'To' number +821055551234 is not a valid phone number.",
+                  permanent=True),
+        SendError("550 5.1.1 <someone@example.com>: Recipient address rejected", permanent=True),
+        ConnectionError("timeout talking to the gateway for +82 10-5555-1234 (someone@example.com)"),
+    ],
+)
+def test_provider_errors_are_stored_and_logged_without_contact_data(sms_row, flaky_sms, error, caplog):
+    flaky_sms.error = error
+
+    with caplog.at_level("WARNING", logger="notifications.delivery"):
+        delivery.deliver(sms_row.pk)
+
+    row = Notification.objects.get(pk=sms_row.pk)
+    assert row.last_error  # the reason is kept...
+    for stored in (row.last_error, caplog.text):
+        # ... the recipient's number and address are not
+        assert "5555" not in stored  # in every spelling of the number above
+        assert "someone@example.com" not in stored
+    assert "[phone]" in row.last_error or "[email]" in row.last_error
+
+
+def test_a_sign_in_code_is_valid_for_the_code_lifetime(db, settings):
+    from citizens import registry
+
+    settings.PHONE_CODE_TTL_SECONDS = 300
+    with freeze_time("2025-03-01 09:00:00"):
+        registry.send_code(phone="+821012340001", code="111111", language="ko", reference="a")
+        row = Notification.objects.get()
+        assert row.valid_until == timezone.now() + timedelta(seconds=300)
+
+
+def test_a_code_past_its_validity_is_failed_without_calling_the_provider(db, sms_outbox):
+    from citizens import registry
+
+    with freeze_time("2025-03-01 09:00:00") as clock:
+        registry.send_code(phone="+821012340001", code="111111", language="ko", reference="late")
+        registry.send_code(phone="+821012340002", code="222222", language="ko", reference="in-time")
+        late, in_time = Notification.objects.order_by("pk")
+        clock.tick(timedelta(minutes=4, seconds=59))
+        assert delivery.deliver(in_time.pk) == "sent"
+        clock.tick(timedelta(seconds=1))  # the first code stops working now
+        assert delivery.deliver(late.pk) == "expired"
+
+    late.refresh_from_db()
+    assert (late.status, late.attempts, late.body) == ("failed", 0, "")
+    assert late.failed_at is not None and late.next_attempt_at is None
+    assert late.last_error.startswith("Expired before it could be sent")
+    assert [message.reference for message in sms_outbox] == [str(in_time.pk)]
+
+
+def test_a_notification_without_valid_until_never_expires(sms_row, sms_outbox):
+    assert sms_row.valid_until is None
+    with freeze_time(timezone.now() + timedelta(days=30)):
+        assert delivery.deliver(sms_row.pk) == "sent"

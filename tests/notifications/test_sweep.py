@@ -17,7 +17,7 @@ def enqueued(monkeypatch):
     """Records what the sweep hands to the queue instead of publishing it."""
     ids = []
 
-    def record(notification_id):
+    def record(notification_id, *, force=False):
         ids.append(notification_id)
         return True
 
@@ -83,7 +83,7 @@ def test_the_sweep_stops_publishing_while_the_broker_is_down(make_row, monkeypat
     for _ in range(3):
         make_row(attempts=1, next_attempt_at=past)
     calls = []
-    monkeypatch.setattr(sweep, "enqueue_delivery", lambda notification_id: calls.append(notification_id) and False)
+    monkeypatch.setattr(sweep, "enqueue_delivery", lambda notification_id, force: calls.append(notification_id) and False)
 
     with django_capture_on_commit_callbacks(execute=True):
         report = sweep.sweep_outbox()
@@ -115,3 +115,77 @@ def test_the_command_prints_what_it_did(make_row, enqueued):
 
     assert "taken back: 0" in out.getvalue()
     assert "Due: 1, enqueued: 1" in out.getvalue()
+
+
+def test_the_sweep_fails_expired_codes_instead_of_enqueuing_them(
+    make_row, enqueued, django_capture_on_commit_callbacks, settings
+):
+    from citizens import registry
+
+    settings.NOTIFICATION_SWEEP_GRACE_SECONDS = 0
+    now = timezone.now()
+    registry.send_code(phone="+821012340001", code="111111", language="ko", reference="expired")
+    registry.send_code(phone="+821012340002", code="222222", language="ko", reference="valid")
+    expired = Notification.objects.get(key="verification:expired")
+    valid = Notification.objects.get(key="verification:valid")
+    Notification.objects.filter(pk=expired.pk).update(valid_until=now - timedelta(seconds=1), attempts=1)
+    Notification.objects.filter(pk=valid.pk).update(attempts=1)
+    # Taken back from a dead worker after its code stopped working: failed too, not sent.
+    interrupted = make_row(status="sending", attempts=1, next_attempt_at=None,
+                           lease_expires_at=now - timedelta(seconds=1), valid_until=now - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sweep.sweep_outbox()
+
+    assert enqueued == [valid.pk]
+    assert (report.expired, report.due, report.interrupted) == (2, 1, 1)
+    assert "Expired before sending: 2." in str(report)
+    expired.refresh_from_db()
+    interrupted.refresh_from_db()
+    assert (expired.status, expired.body) == ("failed", "")
+    assert expired.last_error.startswith("Expired before it could be sent")
+    assert interrupted.status == "failed" and interrupted.body  # not sensitive: the text stays
+
+
+def test_the_sweep_probes_the_broker_even_while_publishing_is_paused(
+    make_row, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import dispatch
+
+    past = timezone.now() - timedelta(minutes=5)
+    rows = [make_row(attempts=1, next_attempt_at=past) for _ in range(3)]
+    published = []
+    monkeypatch.setattr(dispatch, "publish_delivery", published.append)
+    dispatch.publish_breaker.trip()  # a request's publish failed a moment ago
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sweep.sweep_outbox()
+
+    # The first publish went through, found the broker back, and the rest followed.
+    assert published == [row.pk for row in rows]
+    assert (report.published, report.unpublished) == (3, 0)
+    assert not dispatch.publish_breaker.is_open()
+
+
+def test_the_sweep_tries_once_per_run_while_the_broker_stays_down(
+    make_row, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import dispatch
+
+    past = timezone.now() - timedelta(minutes=5)
+    for _ in range(3):
+        make_row(attempts=1, next_attempt_at=past)
+    attempts = []
+
+    def refused(notification_id):
+        attempts.append(notification_id)
+        raise ConnectionRefusedError("Connection refused")
+
+    monkeypatch.setattr(dispatch, "publish_delivery", refused)
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = sweep.sweep_outbox()
+        assert (report.published, report.unpublished) == (0, 3)
+
+    assert len(attempts) == 2  # one per run, although publishing is paused after the first

@@ -1,0 +1,118 @@
+"""Publishing to a broker that is down: one failed publish pauses the others, the rows wait."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from freezegun import freeze_time
+
+from notifications import dispatch
+from notifications.models import Notification
+from notifications.services import notify
+
+# Nothing listens on port 1: every connection is refused at once.
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+
+
+def _drop_broker_connections(app):
+    # The app caches its broker connections and producers; drop them so that the next publish
+    # connects to whatever broker_url now says.
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None and amqp._producer_pool is not None:
+        amqp._producer_pool.force_close_all()
+        amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down(settings, monkeypatch):
+    """The test process publishes for real (not eagerly), to a port where no broker listens."""
+    from seoul_portal.celery import app
+
+    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_BROKER_READ_URL"):
+        monkeypatch.delenv(name, raising=False)
+    saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=CLOSED_PORT_BROKER, task_always_eager=False)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    _drop_broker_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        _drop_broker_connections(app)
+
+
+@pytest.fixture
+def publish_attempts(monkeypatch):
+    """The notification ids of every publish actually tried (each raising, the broker being down)."""
+    attempts = []
+    publish = dispatch.publish_delivery
+
+    def counted(notification_id):
+        attempts.append(notification_id)
+        return publish(notification_id)
+
+    monkeypatch.setattr(dispatch, "publish_delivery", counted)
+    return attempts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_failed_publish_pauses_the_rest_until_the_backoff_ends(
+    broker_down, publish_attempts, make_citizen, greeting, greeting_context, settings
+):
+    settings.NOTIFICATION_PUBLISH_BACKOFF_SECONDS = 15
+    citizen = make_citizen()
+
+    with freeze_time(timezone.now()) as clock:
+        # A request that writes five notifications while the broker is down.
+        with transaction.atomic():
+            rows = [
+                notify(recipient=citizen, kind="test_greeting", context=greeting_context, key=f"k{number}")[0]
+                for number in range(5)
+            ]
+
+        assert publish_attempts == [rows[0].pk]  # one attempt, not five
+        assert list(Notification.objects.values_list("status", "attempts")) == [("pending", 0)] * 5  # committed
+
+        clock.tick(timedelta(seconds=14))
+        notify(recipient=citizen, kind="test_greeting", context=greeting_context, key="during")
+        assert len(publish_attempts) == 1  # still paused
+
+        clock.tick(timedelta(seconds=2))
+        (after,) = notify(recipient=citizen, kind="test_greeting", context=greeting_context, key="after")
+        assert publish_attempts == [rows[0].pk, after.pk]  # the backoff is over: tried again
+
+    assert Notification.objects.filter(status="pending").count() == 7
+
+
+def test_a_successful_publish_closes_the_breaker(monkeypatch, settings):
+    outcomes = iter([RuntimeError("Connection refused"), None])
+
+    def publish(notification_id):
+        outcome = next(outcomes)
+        if outcome:
+            raise outcome
+
+    monkeypatch.setattr(dispatch, "publish_delivery", publish)
+
+    assert dispatch.enqueue_delivery(1) is False
+    assert dispatch.publish_breaker.is_open()
+    assert dispatch.enqueue_delivery(2) is False  # skipped: `outcomes` not consumed
+    assert dispatch.enqueue_delivery(3, force=True) is True  # the sweep's probe finds the broker back
+    assert not dispatch.publish_breaker.is_open()
+
+
+def test_a_broker_error_is_logged_without_contact_data(monkeypatch, caplog):
+    def publish(notification_id):
+        raise ConnectionError("refused for +821012345678 / a@example.com")
+
+    monkeypatch.setattr(dispatch, "publish_delivery", publish)
+
+    with caplog.at_level("WARNING", logger="notifications.dispatch"):
+        assert dispatch.enqueue_delivery(1) is False
+
+    assert "ConnectionError: refused for [phone] / [email]" in caplog.text
+    assert "+821012345678" not in caplog.text and "a@example.com" not in caplog.text
