@@ -191,6 +191,12 @@ class Citizen(EncryptedContactDetails, AbstractBaseUser, PermissionsMixin):
     def get_username(self):
         return self.email or self.masked_phone
 
+    def get_full_name(self):
+        return self.name or self.get_username()
+
+    def get_short_name(self):
+        return self.name or self.get_username()
+
     def clean(self):
         # AbstractBaseUser.clean() would write get_username() (the plain email) into the
         # USERNAME_FIELD, which here is the blind index column.
