@@ -3,6 +3,8 @@ import json
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from citizens.admin_readonly import ReadOnlyModelAdmin
+
 from .models import AuditEvent
 from .selectors import audit_event_actions, audit_events_for_admin
 
@@ -19,7 +21,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyModelAdmin):
     """Read-only: officials can list, filter and open events, never add, change or delete them.
 
     The client IP is not shown: reading it is itself an access to personal data, which belongs
@@ -46,11 +48,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     def summary_json(self, event):
         return json.dumps(event.summary, ensure_ascii=False, sort_keys=True, indent=2)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

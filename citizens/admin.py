@@ -8,24 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .admin_readonly import ReadOnlyModelAdmin
 from .models import Citizen, District, email_blind_index, phone_blind_index
 from .phones import normalize_mobile
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ReadOnlyModelAdmin):
     list_display = ["code", "name_ko", "name_en"]
     fields = ["code", "name_ko", "name_en"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StaffCreationForm(forms.ModelForm):
