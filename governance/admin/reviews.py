@@ -1,0 +1,129 @@
+"""The back office of deliberation: agenda items (closed only through agenda_item_close), and the
+members' reviews and conflict declarations, read-only."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from citizens.admin_readonly import ReadOnlyModelAdmin
+
+from ..forms.review import CloseForm
+from ..models import AgendaItem, ConflictDeclaration, Review
+from ..registry import subject_kind_choices, subject_label
+from ..services.agenda import agenda_item_close
+from ..services.reviews import ReviewError
+
+EDITABLE_FIELDS = [
+    "committee", "meeting", "order", "title_ko", "title_en", "description_ko", "description_en",
+    "subject_kind", "subject_id", "is_public", "asks_score", "score_min", "score_max", "review_deadline",
+]
+RESOLUTION_FIELDS = [
+    "status", "outcome", "resolution_ko", "resolution_en", "votes_for", "votes_against", "votes_abstain", "closed_at",
+]
+SCORING_FIELDS = ["asks_score", "score_min", "score_max"]
+
+
+class AgendaItemAdminForm(forms.ModelForm):
+    """The subject kind is picked from the kinds the installed channels registered."""
+
+    class Meta:
+        model = AgendaItem
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "subject_kind" in self.fields:
+            choices = [("", "---------"), *subject_kind_choices()]
+            current = self.instance.subject_kind
+            if current and current not in dict(choices):
+                choices.append((current, current))
+            self.fields["subject_kind"] = forms.ChoiceField(
+                label=_("subject kind"), choices=choices, required=False,
+                help_text=_("What is deliberated; the subject id is that record's id in its service."),
+            )
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    form = AgendaItemAdminForm
+    list_display = ["title_ko", "committee", "status", "review_deadline", "outcome", "subject_display"]
+    list_filter = ["committee", "status", "asks_score"]
+    list_select_related = ["committee"]
+    search_fields = ["title_ko", "title_en", "subject_id"]
+    date_hierarchy = "review_deadline"
+    actions = ["close_items"]
+    fields = [*EDITABLE_FIELDS, *RESOLUTION_FIELDS]
+
+    @admin.display(description=_("linked record"))
+    def subject_display(self, obj):
+        return f"{subject_label(obj.subject_kind)} #{obj.subject_id}" if obj.subject_kind else "-"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The resolution is written only by the closing service; a closed item is a record.
+        if obj is not None and obj.status == AgendaItem.Status.CLOSED:
+            return self.fields
+        if obj is not None and obj.reviews.exists():
+            # Scores already given were checked against this range.
+            return [*RESOLUTION_FIELDS, *SCORING_FIELDS]
+        return RESOLUTION_FIELDS
+
+    @admin.action(description=_("Close with the committee's resolution"), permissions=["change"])
+    def close_items(self, request, queryset):
+        form = CloseForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            closed = 0
+            for item in queryset:
+                try:
+                    agenda_item_close(actor=request.user, item=item, ip=getattr(request, "client_ip", None),
+                                      **form.cleaned_data)
+                except ReviewError as error:
+                    self.message_user(request, f"{item}: {error.message}", messages.WARNING)
+                else:
+                    closed += 1
+                    self.log_change(request, item, "Closed with the committee's resolution")
+            if closed:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d item closed.", "%(count)d items closed.", closed) % {"count": closed},
+                    messages.SUCCESS,
+                )
+            return None
+        return TemplateResponse(request, "governance/review/admin_close.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Close with the committee's resolution"),
+            "opts": self.model._meta,
+            "items": queryset.select_related("committee"),
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyModelAdmin):
+    list_display = ["item", "member_display", "recommendation", "score", "submitted_at", "updated_at"]
+    list_filter = ["recommendation", "item__committee"]
+    list_select_related = ["item", "membership"]
+    search_fields = ["item__title_ko", "membership__public_name"]
+    fields = ["item", "member_display", "recommendation", "score", "opinion", "submitted_at", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("member"))
+    def member_display(self, obj):
+        return obj.membership.public_name
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyModelAdmin):
+    list_display = ["item", "member_display", "declared_at"]
+    list_filter = ["item__committee"]
+    list_select_related = ["item", "membership"]
+    search_fields = ["item__title_ko", "membership__public_name"]
+    fields = ["item", "member_display", "reason", "declared_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("member"))
+    def member_display(self, obj):
+        return obj.membership.public_name

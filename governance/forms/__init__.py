@@ -1,0 +1,1 @@
+"""Forms of the governance records, one module per concept."""

@@ -1,0 +1,184 @@
+"""The secretary closes an item: the resolution, the channel's handler in the same transaction, the audit row."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from governance.models import AgendaItem, Membership
+from governance.registry import SubjectKind, register_subject_kind, unregister_subject_kind
+from governance.services.agenda import agenda_item_close
+from governance.services.reviews import ReviewError
+
+from .test_review_support import add_conflict, add_review, make_committee, make_item, make_membership
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(client):
+    """These tests read the English texts of refusals (the Korean ones are checked in the pages' tests):
+    services run in English, and the admin (outside the language prefixes) is asked for English."""
+    from django.utils import translation
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+pytestmark = pytest.mark.django_db
+
+KIND = "testing.project"
+
+
+class Handler:
+    """What a channel's on_resolution would do; records its calls instead."""
+
+    def __init__(self):
+        self.calls = []
+        self.fail = False
+
+    def __call__(self, item, tally):
+        # Called inside the closing transaction: the item is already saved as closed.
+        assert AgendaItem.objects.get(pk=item.pk).status == AgendaItem.Status.CLOSED
+        if self.fail:
+            raise RuntimeError("the channel could not take the score")
+        self.calls.append((item.pk, item.outcome, tally))
+
+
+@pytest.fixture
+def handler():
+    handler = Handler()
+    register_subject_kind(SubjectKind(
+        kind=KIND, label="Test project", describe=lambda subject_id: (f"Project {subject_id}", f"/p/{subject_id}/"),
+        on_resolution=handler,
+    ))
+    yield handler
+    unregister_subject_kind(KIND)
+
+
+@pytest.fixture
+def committee():
+    return make_committee()
+
+
+@pytest.fixture
+def secretary(committee):
+    return make_membership(committee, role=Membership.Role.SECRETARY)
+
+
+@pytest.fixture
+def scored_item(committee):
+    """Scores 80 and 91, one abstention, one conflict: the average is 85.50."""
+    item = make_item(committee, state="open_after", asks_score=True, subject_kind=KIND, subject_id="42")
+    add_review(item, make_membership(committee), score=80)
+    add_review(item, make_membership(committee), score=91, recommendation="revise")
+    add_review(item, make_membership(committee), recommendation="abstain")
+    add_conflict(item, make_membership(committee))
+    return item
+
+
+def test_the_secretary_closes_and_the_handler_gets_the_average_score(client, handler, secretary, scored_item):
+    client.force_login(secretary.person)
+    page = client.get(reverse("review:close", args=[scored_item.pk]))
+    assert page.status_code == 200
+    assert page.context["form"].initial == {"votes_for": 1, "votes_against": 0, "votes_abstain": 1}
+
+    response = client.post(reverse("review:close", args=[scored_item.pk]), {
+        "outcome": "approved", "resolution_ko": "원안 가결", "resolution_en": "Approved as proposed",
+        "votes_for": "5", "votes_against": "1", "votes_abstain": "",
+    })
+
+    assert response.status_code == 302
+    item = AgendaItem.objects.get(pk=scored_item.pk)
+    assert (item.status, item.outcome, item.votes_for, item.votes_against, item.votes_abstain) == (
+        "closed", "approved", 5, 1, None)
+    assert len(handler.calls) == 1
+    item_pk, outcome, tally = handler.calls[0]
+    assert (item_pk, outcome) == (item.pk, "approved")
+    assert tally.average_score == Decimal("85.50")
+    assert (tally.approve, tally.revise, tally.abstain, tally.scored, tally.conflicts) == (1, 1, 1, 2, 1)
+    event = AuditEvent.objects.get(action="governance.agenda_item_close")
+    assert (event.actor_id, event.target_id) == (secretary.person_id, str(item.pk))
+    assert event.summary["average_score"] == "85.50"
+
+
+def test_votes_recorded_by_the_meeting_are_kept_unless_given(client, secretary, committee):
+    item = make_item(committee)
+    AgendaItem.objects.filter(pk=item.pk).update(votes_for=9, votes_against=2, votes_abstain=1)
+    client.force_login(secretary.person)
+    page = client.get(reverse("review:close", args=[item.pk]))
+    assert page.context["form"].initial == {"votes_for": 9, "votes_against": 2, "votes_abstain": 1}
+
+    closed = agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결",
+                               votes_abstain=0)
+    assert (closed.votes_for, closed.votes_against, closed.votes_abstain) == (9, 2, 0)
+
+
+def test_a_failing_handler_leaves_the_item_open_and_nothing_written(handler, secretary, scored_item):
+    handler.fail = True
+    with pytest.raises(RuntimeError):
+        agenda_item_close(actor=secretary.person, item=scored_item, outcome="approved", resolution_ko="가결")
+    item = AgendaItem.objects.get(pk=scored_item.pk)
+    assert (item.status, item.outcome, item.closed_at) == ("open", "", None)
+    assert not AuditEvent.objects.filter(action="governance.agenda_item_close").exists()
+
+
+def test_an_unregistered_subject_kind_is_refused_clearly(secretary, committee):
+    item = make_item(committee, subject_kind="nowhere.thing", subject_id="7")
+    with pytest.raises(ReviewError, match="nowhere.thing"):
+        agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결")
+    assert AgendaItem.objects.get(pk=item.pk).status == "open"
+
+
+def test_an_item_without_a_subject_closes_without_a_handler(secretary, committee):
+    item = make_item(committee)
+    closed = agenda_item_close(actor=secretary.person, item=item, outcome="rejected", resolution_ko="부결")
+    assert closed.status == "closed"
+
+
+def test_a_closed_item_cannot_be_closed_again(client, handler, secretary, scored_item):
+    agenda_item_close(actor=secretary.person, item=scored_item, outcome="approved", resolution_ko="가결")
+    with pytest.raises(ReviewError, match="already closed"):
+        agenda_item_close(actor=secretary.person, item=scored_item, outcome="rejected", resolution_ko="부결")
+    assert AgendaItem.objects.get(pk=scored_item.pk).outcome == "approved"
+    assert len(handler.calls) == 1
+
+    client.force_login(secretary.person)
+    response = client.post(reverse("review:close", args=[scored_item.pk]),
+                           {"outcome": "rejected", "resolution_ko": "부결"}, follow=True)
+    assert AgendaItem.objects.get(pk=scored_item.pk).outcome == "approved"
+    assert any("already closed" in str(message) or "이미" in str(message) for message in response.context["messages"])
+
+
+@pytest.mark.parametrize("role", [Membership.Role.MEMBER, Membership.Role.CHAIR])
+def test_only_the_secretary_closes(committee, role):
+    item = make_item(committee)
+    member = make_membership(committee, role=role)
+    with pytest.raises(ReviewError, match="secretary"):
+        agenda_item_close(actor=member.person, item=item, outcome="approved", resolution_ko="가결")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"outcome": "", "resolution_ko": "가결"}, "outcome"),
+        ({"outcome": "maybe", "resolution_ko": "가결"}, "outcome"),
+        ({"outcome": "approved", "resolution_ko": " "}, "resolution_ko"),
+        ({"outcome": "approved", "resolution_ko": "가결", "votes_for": "-1"}, "votes_for"),
+        ({"outcome": "approved", "resolution_ko": "가결", "votes_for": "20", "votes_against": "5"}, "votes_for"),
+    ],
+    ids=["no-outcome", "bad-outcome", "no-resolution", "negative-votes", "more-votes-than-seats"],
+)
+def test_bad_resolutions_are_form_errors(client, secretary, committee, data, field):
+    item = make_item(committee)
+    client.force_login(secretary.person)
+    response = client.post(reverse("review:close", args=[item.pk]), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert AgendaItem.objects.get(pk=item.pk).status == "open"
+
+
+def test_the_item_page_shows_the_linked_record(client, handler, secretary, scored_item):
+    client.force_login(secretary.person)
+    response = client.get(reverse("review:item", args=[scored_item.pk]))
+    assert '<a href="/p/42/">Project 42</a>' in response.content.decode()
