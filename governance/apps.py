@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = _("Governance records")
+
+    def ready(self):
+        from citizens.registry import PersonalDataHandler, register_personal_data
+
+        from .registry import register_governance_kinds
+        from .services import committees, meetings
+
+        # Notification kinds: the review reminder, membership and meeting notices.
+        register_governance_kinds()
+        committees.register_notification_kinds()
+        meetings.register_notification_kinds()
+        # A volunteer's strata and membership are personal data: exported and erased with the account.
+        register_personal_data(
+            PersonalDataHandler(
+                key="committees", export=committees.personal_data_export, erase=committees.personal_data_erase
+            )
+        )

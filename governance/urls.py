@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "governance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("", include("governance.urls_org")),
+    path("", include("governance.urls_committees")),
 ]

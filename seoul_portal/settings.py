@@ -195,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
     "seal-ledger": {"task": "audit.tasks.seal_ledger", "schedule": 60.0},
     "purge-audit-ips": {"task": "audit.tasks.purge_audit_ips", "schedule": 24 * 60 * 60.0},
     "purge-sign-in-records": {"task": "citizens.tasks.purge_sign_in_records", "schedule": 24 * 60 * 60.0},
+    "governance-review-reminders": {"task": "governance.tasks.send_review_reminders", "schedule": 60 * 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------

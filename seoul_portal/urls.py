@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("budgeting/", include("budgeting.urls")),
     path("complaints/", include("complaints.urls")),
     path("governance/", include("governance.urls")),
+    path("review/", include("governance.urls_review")),
     prefix_default_language=False,
 )
 

@@ -141,7 +141,11 @@ def test_alternate_language_links_in_head(get_page):
     assert alternates == {"ko": "/privacy/", "en": "/en/privacy/"}
 
 
-@pytest.mark.parametrize("channel", CHANNELS, ids=lambda channel: channel.slug)
+# Channels whose services have not opened yet show the landing page with its notice.
+NOT_YET_OPEN = [channel for channel in CHANNELS if channel.slug != "governance"]
+
+
+@pytest.mark.parametrize("channel", NOT_YET_OPEN, ids=lambda channel: channel.slug)
 def test_channel_landing_page(get_page, channel):
     response, page = get_page(reverse(channel.url_name))
     assert response.status_code == 200
@@ -192,3 +196,14 @@ def test_admin_login_is_branded(get_page):
     assert any("pretendard-gov" in href for href in stylesheets)
     assert any(href.endswith("css/admin.css") for href in stylesheets)
     assert page.find("div", id="site-name").text
+
+
+@pytest.mark.django_db
+def test_governance_hub_links_every_part(get_page):
+    response, page = get_page(reverse("governance:index"))
+    assert response.status_code == 200
+    assert page.find("h1").text == "위원회와 기록"
+    links = {link.get("href") for link in page.find("main").find_all("a")}
+    for name in ("org_chart", "committee_list", "research_list", "document_list"):
+        assert reverse(f"governance:{name}") in links
+    assert page.find("nav", id="breadcrumb").find_all("li")[-1].find(aria_current="page").text == "위원회와 기록"

@@ -10,6 +10,7 @@ from citizens import services as citizen_services
 from citizens.consents import purposes
 from citizens.models import Citizen, District, email_blind_index, phone_blind_index
 from citizens.phones import normalize_mobile
+from governance import demo as governance_demo
 
 DEMO_OFFICIAL_EMAIL = "official@demo.seoul.example"
 DEMO_OFFICIAL_PASSWORD = "demo-official-2026"  # noqa: S105 — a demo account on a developer's machine
@@ -22,7 +23,7 @@ DEMO_CITIZENS = [
 
 
 class Command(BaseCommand):
-    help = "Load demo data (an official and a few citizens); safe to run again."
+    help = "Load demo data (an official, citizens, the smart-city organisation and committees); safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         self._official()
         for phone, birth_date, district_code, gender in DEMO_CITIZENS:
             self._citizen(normalize_mobile(phone), birth_date, district_code, gender)
+        governance_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
