@@ -253,6 +253,32 @@ class DrawRecordAdmin(CommitteeScopedAdmin, ReadOnlyModelAdmin):
     fields = ["committee", "drawn_at", "algorithm", "seed", "seats", "quotas", "selected", "pool"]
     readonly_fields = fields
 
+    actions = ["appoint_selected"]
+
     @admin.display(description=_("selected"))
     def selected_count(self, obj):
         return len(obj.selected)
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only for fields; the appoint action needs the right to change memberships.
+        return False
+
+    @admin.action(description=_("Appoint the selected citizens as members (term starts today)"))
+    def appoint_selected(self, request, queryset):
+        if not request.user.has_perm("governance.add_membership"):
+            self.message_user(request, _("You may not appoint members."), messages.ERROR)
+            return
+        for draw in queryset.select_related("committee"):
+            try:
+                appointed = services.draw_appoint_selected(
+                    actor=request.user, draw=draw, term_start=timezone.localdate(), ip=_client_ip(request)
+                )
+            except GovernanceError as refusal:
+                self.message_user(request, f"{draw.committee}: {refusal.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("%(committee)s: %(count)d member appointed.", "%(committee)s: %(count)d members appointed.",
+                             len(appointed)) % {"committee": draw.committee, "count": len(appointed)},
+                    messages.SUCCESS,
+                )

@@ -15,6 +15,7 @@ from ..models import AgendaItem, ConflictDeclaration, Review
 from ..registry import subject_kind_choices, subject_label
 from ..services.agenda import agenda_item_close
 from ..services.reviews import ReviewError
+from .committees import CommitteeScopedAdmin
 
 EDITABLE_FIELDS = [
     "committee", "meeting", "order", "title_ko", "title_en", "description_ko", "description_en",
@@ -47,7 +48,8 @@ class AgendaItemAdminForm(forms.ModelForm):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(CommitteeScopedAdmin):
+    # Officials see and add items of the committees their unit runs as secretariat.
     form = AgendaItemAdminForm
     list_display = ["title_ko", "committee", "status", "review_deadline", "outcome", "subject_display"]
     list_filter = ["committee", "status", "asks_score"]

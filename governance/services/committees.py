@@ -10,8 +10,9 @@ and `max_ex_officio` seats are kept for them (commissioned and drawn members fil
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -424,6 +425,41 @@ def committee_draw(*, actor, committee, seats, seed=None, max_per_district=6, mi
 
 
 # --- Personal data (for citizens.registry.PersonalDataHandler; registered in the app's ready()) ----
+
+
+def _drawn_member_name(place):
+    # Stored in the site's language (Korean), as any record is, whoever's language runs the action.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("Citizen member %(number)d") % {"number": place})
+
+
+def draw_appoint_selected(*, actor, draw, term_start, ip=None) -> list[Membership]:
+    """Appoint the citizens a published draw selected, in draw order, as drawn members.
+
+    Listed publicly as "Citizen member N" (N: their place in the draw), never by name. A selected
+    volunteer who left the pool or already serves is skipped; the committee's size and term rules
+    apply to each appointment, and the first refusal stops the whole batch (nothing is half-done).
+    """
+    volunteers = {
+        volunteer.pk: volunteer
+        for volunteer in Volunteer.objects.filter(pk__in=draw.selected, committee=draw.committee).select_related("person")
+    }
+    appointed = []
+    with transaction.atomic():
+        for place, volunteer_id in enumerate(draw.selected, start=1):
+            volunteer = volunteers.get(volunteer_id)
+            if volunteer is None or Membership.objects.filter(
+                committee=draw.committee, person=volunteer.person, status=Membership.Status.ACTIVE
+            ).exists():
+                continue
+            appointed.append(
+                membership_appoint(
+                    actor=actor, committee=draw.committee, person=volunteer.person,
+                    public_name=_drawn_member_name(place),
+                    kind=Membership.Kind.DRAWN, term_start=term_start, ip=ip,
+                )
+            )
+    return appointed
 
 
 def personal_data_export(citizen) -> dict:

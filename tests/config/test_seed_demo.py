@@ -13,7 +13,8 @@ def test_seed_demo_is_idempotent(settings):
     call_command("seed_demo")
     assert (Citizen.objects.count(), Consent.objects.count()) == counts
     assert Citizen.objects.filter(is_superuser=True).count() == 1
-    assert Citizen.objects.filter(profile_completed_at__isnull=False, is_staff=False).count() == 3
+    # Three demo citizens and two committee members who can sign in to /review/.
+    assert Citizen.objects.filter(profile_completed_at__isnull=False, is_staff=False).count() == 5
 
 
 def test_seed_demo_refuses_a_production_site(settings):

@@ -36,9 +36,32 @@ class Command(BaseCommand):
         for phone, birth_date, district_code, gender in DEMO_CITIZENS:
             self._citizen(normalize_mobile(phone), birth_date, district_code, gender)
         governance_demo.seed()
+        self._committee_sign_ins()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
+        self.stdout.write("  Smart City Committee (/review/): secretary 010-0000-0100, chair 010-0000-0101.")
+
+    def _committee_sign_ins(self):
+        """Give two demo committee members a phone, so that /review/ can be tried by signing in."""
+        from governance.models import Membership
+
+        for phone, role in (("010-0000-0100", Membership.Role.SECRETARY), ("010-0000-0101", Membership.Role.CHAIR)):
+            membership = Membership.objects.filter(
+                committee__slug="smart-city-committee", role=role, status=Membership.Status.ACTIVE
+            ).select_related("person").first()
+            e164 = normalize_mobile(phone)
+            if membership is None or Citizen.objects.filter(phone_index=phone_blind_index(e164)).exists():
+                continue
+            person = membership.person
+            person.set_phone(e164)
+            person.save()
+            citizen_services.consent_record(citizen=person, answers={item.key: True for item in purposes()})
+            citizen_services.citizen_update_profile(
+                citizen=person, birth_date=date(1970, 3, 1), district=District.objects.get(code="11140"),
+                residence_basis=Citizen.ResidenceBasis.WORKS, gender="", language="ko",
+                notify_by=Citizen.NotifyBy.SMS, email=person.email,
+            )
 
     def _official(self):
         if Citizen.objects.filter(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)).exists():
