@@ -10,3 +10,9 @@ class Bilingual:
         if (get_language() or "ko").startswith("en"):
             return getattr(self, f"{field}_en") or korean
         return korean
+
+
+def bilingual_field(field):
+    """A read-only attribute giving `<field>_ko` or `<field>_en` in the page's language:
+    `name = bilingual_field("name")`."""
+    return property(lambda record: record.localized(field), doc=f"{field} in the page's language")

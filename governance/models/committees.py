@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import Bilingual
+from .bilingual import Bilingual, bilingual_field
 
 
 class Committee(Bilingual, models.Model):
@@ -61,17 +61,9 @@ class Committee(Bilingual, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
-
-    @property
-    def mandate(self):
-        return self.localized("mandate")
-
-    @property
-    def legal_basis(self):
-        return self.localized("legal_basis")
+    name = bilingual_field("name")
+    mandate = bilingual_field("mandate")
+    legal_basis = bilingual_field("legal_basis")
 
 
 class Membership(Bilingual, models.Model):
@@ -134,13 +126,8 @@ class Membership(Bilingual, models.Model):
     def __str__(self):
         return f"{self.public_name} ({self.committee})"
 
-    @property
-    def affiliation(self):
-        return self.localized("affiliation")
-
-    @property
-    def expertise(self):
-        return self.localized("expertise")
+    affiliation = bilingual_field("affiliation")
+    expertise = bilingual_field("expertise")
 
 
 class Volunteer(models.Model):

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import Bilingual
+from .bilingual import Bilingual, bilingual_field
 
 MASTER_PLAN_YEARS = 5
 
@@ -59,13 +59,8 @@ class Document(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return self.localized("title")
-
-    @property
-    def summary(self):
-        return self.localized("summary")
+    title = bilingual_field("title")
+    summary = bilingual_field("summary")
 
 
 class DocumentVersion(Bilingual, models.Model):
@@ -97,10 +92,5 @@ class DocumentVersion(Bilingual, models.Model):
     def __str__(self):
         return f"{self.document} v{self.number}"
 
-    @property
-    def body(self):
-        return self.localized("body")
-
-    @property
-    def changelog(self):
-        return self.localized("changelog")
+    body = bilingual_field("body")
+    changelog = bilingual_field("changelog")

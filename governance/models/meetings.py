@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import Bilingual
+from .bilingual import Bilingual, bilingual_field
 
 
 class Meeting(Bilingual, models.Model):
@@ -63,13 +63,8 @@ class Meeting(Bilingual, models.Model):
     def __str__(self):
         return f"{self.committee} #{self.number}"
 
-    @property
-    def title(self):
-        return self.localized("title")
-
-    @property
-    def place(self):
-        return self.localized("place")
+    title = bilingual_field("title")
+    place = bilingual_field("place")
 
     @property
     def minutes(self):
@@ -153,14 +148,6 @@ class AgendaItem(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return self.localized("title")
-
-    @property
-    def description(self):
-        return self.localized("description")
-
-    @property
-    def resolution(self):
-        return self.localized("resolution")
+    title = bilingual_field("title")
+    description = bilingual_field("description")
+    resolution = bilingual_field("resolution")

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .bilingual import Bilingual
+from .bilingual import Bilingual, bilingual_field
 
 
 class OrgUnit(Bilingual, models.Model):
@@ -47,13 +47,8 @@ class OrgUnit(Bilingual, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
-
-    @property
-    def mandate(self):
-        return self.localized("mandate")
+    name = bilingual_field("name")
+    mandate = bilingual_field("mandate")
 
 
 class OrgAssignment(Bilingual, models.Model):

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import Bilingual
+from .bilingual import Bilingual, bilingual_field
 
 
 class TechnologyArea(models.TextChoices):
@@ -54,17 +54,9 @@ class ResearchProject(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return self.localized("title")
-
-    @property
-    def summary(self):
-        return self.localized("summary")
-
-    @property
-    def policy(self):
-        return self.localized("policy")
+    title = bilingual_field("title")
+    summary = bilingual_field("summary")
+    policy = bilingual_field("policy")
 
 
 class ResearchArea(models.Model):
@@ -115,6 +107,4 @@ class ResearchOutput(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return self.localized("title")
+    title = bilingual_field("title")
