@@ -1,5 +1,6 @@
-"""The back office of deliberation: agenda items (closed only through agenda_item_close), and the
-members' reviews and conflict declarations, read-only."""
+"""The back office of deliberation: agenda items (added and edited through agenda_item_create and
+agenda_item_update, closed only through agenda_item_close), and the members' reviews and conflict
+declarations, read-only. All scoped to the committees the official manages."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,24 +12,29 @@ from django.utils.translation import ngettext
 from citizens.admin_readonly import ReadOnlyModelAdmin
 
 from ..forms.review import CloseForm
-from ..models import AgendaItem, ConflictDeclaration, Review
+from ..models import AgendaItem, ConflictDeclaration, Meeting, Review
 from ..registry import subject_kind_choices, subject_label
-from ..services.agenda import agenda_item_close
+from ..selectors.committees import committees_visible_to
+from ..services.agenda import (
+    AGENDA_ITEM_FIELDS,
+    SCORING_FIELDS,
+    agenda_item_check_changes,
+    agenda_item_close,
+    agenda_item_create,
+    agenda_item_update,
+)
 from ..services.reviews import ReviewError
 from .committees import CommitteeScopedAdmin
 
-EDITABLE_FIELDS = [
-    "committee", "meeting", "order", "title_ko", "title_en", "description_ko", "description_en",
-    "subject_kind", "subject_id", "is_public", "asks_score", "score_min", "score_max", "review_deadline",
-]
+EDITABLE_FIELDS = list(AGENDA_ITEM_FIELDS)
 RESOLUTION_FIELDS = [
     "status", "outcome", "resolution_ko", "resolution_en", "votes_for", "votes_against", "votes_abstain", "closed_at",
 ]
-SCORING_FIELDS = ["asks_score", "score_min", "score_max"]
 
 
 class AgendaItemAdminForm(forms.ModelForm):
-    """The subject kind is picked from the kinds the installed channels registered."""
+    """The subject kind is picked from the kinds the installed channels registered. What the
+    services would refuse (agenda_item_check_changes) is shown as an error on the form."""
 
     class Meta:
         model = AgendaItem
@@ -46,6 +52,19 @@ class AgendaItemAdminForm(forms.ModelForm):
                 help_text=_("What is deliberated; the subject id is that record's id in its service."),
             )
 
+    def changes(self) -> dict:
+        """The values the services get: every field of a new item, the changed ones of an item."""
+        names = self.fields if self.instance.pk is None else self.changed_data
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            agenda_item_check_changes(self.instance if self.instance.pk else AgendaItem(), self.changes())
+        except ReviewError as error:
+            self.add_error(error.field if error.field in self.fields else None, error.message)
+        return cleaned
+
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(CommitteeScopedAdmin):
@@ -62,6 +81,24 @@ class AgendaItemAdmin(CommitteeScopedAdmin):
     @admin.display(description=_("linked record"))
     def subject_display(self, obj):
         return f"{subject_label(obj.subject_kind)} #{obj.subject_id}" if obj.subject_kind else "-"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "meeting":
+            kwargs["queryset"] = (
+                Meeting.objects.filter(committee__in=committees_visible_to(request.user).values("pk"))
+                .select_related("committee").order_by("committee__slug", "-number")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The form's clean() ran the same checks; a refusal here means someone changed the item meanwhile.
+        ip = getattr(request, "client_ip", None)
+        if change:
+            saved = agenda_item_update(actor=request.user, item=obj, changes=form.changes(), ip=ip)
+        else:
+            saved = agenda_item_create(actor=request.user, ip=ip, **form.changes())
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
     def get_readonly_fields(self, request, obj=None):
         # The resolution is written only by the closing service; a closed item is a record.
@@ -104,7 +141,8 @@ class AgendaItemAdmin(CommitteeScopedAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyModelAdmin):
+class ReviewAdmin(CommitteeScopedAdmin, ReadOnlyModelAdmin):
+    committee_path = "item__committee"
     list_display = ["item", "member_display", "recommendation", "score", "submitted_at", "updated_at"]
     list_filter = ["recommendation", "item__committee"]
     list_select_related = ["item", "membership"]
@@ -118,7 +156,8 @@ class ReviewAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(ReadOnlyModelAdmin):
+class ConflictDeclarationAdmin(CommitteeScopedAdmin, ReadOnlyModelAdmin):
+    committee_path = "item__committee"
     list_display = ["item", "member_display", "declared_at"]
     list_filter = ["item__committee"]
     list_select_related = ["item", "membership"]

@@ -1,34 +1,158 @@
-"""Closing an agenda item with the committee's resolution, and passing the result back to the
-channel that owns the subject (governance.registry)."""
+"""Agenda items in the back office (created and edited through agenda_item_create/update), closing
+an item with the committee's resolution, and passing the result back to the channel that owns the
+subject (governance.registry)."""
 
 import rules
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 
-from ..models import AgendaItem
+from ..models import AgendaItem, Attendance, ConflictDeclaration, Meeting, Review
 from ..registry import UnknownSubjectKind, get_subject_kind
-from ..selectors.reviews import review_tally
+from ..selectors.reviews import active_memberships, review_tally
 from .reviews import ReviewError
 
 VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain")
+# What an official sets on an item; status, outcome, resolution and votes move only by closing it.
+AGENDA_ITEM_FIELDS = (
+    "committee", "meeting", "order", "title_ko", "title_en", "description_ko", "description_en",
+    "subject_kind", "subject_id", "is_public", "asks_score", "score_min", "score_max", "review_deadline",
+)
+SCORING_FIELDS = ("asks_score", "score_min", "score_max")
+
+
+def members_present_with_quorum(meeting) -> int:
+    """How many members were present at a held meeting; ReviewError if its quorum was not."""
+    present = Attendance.objects.filter(meeting=meeting, present=True).count()
+    if meeting.quorum is None or present < meeting.quorum:
+        raise ReviewError(
+            _("The meeting did not reach its quorum (%(present)s present, %(quorum)s needed); it cannot decide "
+              "on this item.") % {"present": present, "quorum": meeting.quorum or 0},
+        )
+    return present
 
 
 def _check_votes(item, votes):
+    """Counts are whole numbers; an item of a held meeting needs the quorum present and at most one
+    vote per member present; otherwise at most one per member serving on the committee today."""
     for field, value in votes.items():
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ReviewError(_("A vote count is a whole number, 0 or more."), field=field)
     counted = sum(value for value in votes.values() if value is not None)
-    if counted > item.committee.max_members:
+    meeting = item.meeting
+    if meeting is not None and meeting.status == Meeting.Status.HELD:
+        present = members_present_with_quorum(meeting)
+        if counted > present:
+            raise ReviewError(
+                _("The votes add up to %(counted)d, more than the %(present)d members present at the meeting.")
+                % {"counted": counted, "present": present},
+                field="votes_for",
+            )
+        return
+    serving = active_memberships().filter(committee_id=item.committee_id).count()
+    if counted > serving:
         raise ReviewError(
-            _("The votes add up to %(counted)d, more than the committee's %(seats)d seats.")
-            % {"counted": counted, "seats": item.committee.max_members},
+            _("The votes add up to %(counted)d, more than the %(serving)d members serving on the committee.")
+            % {"counted": counted, "serving": serving},
             field="votes_for",
         )
+
+
+# --- Creating and editing an item in the back office ------------------------------------------
+
+
+def _pk(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _current(item, name):
+    field = AgendaItem._meta.get_field(name)
+    return getattr(item, field.attname)
+
+
+def _real_changes(item, changes) -> dict:
+    unknown = set(changes) - set(AGENDA_ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"agenda items do not take these fields here: {sorted(unknown)}")
+    return {name: value for name, value in changes.items() if _current(item, name) != _pk(value)}
+
+
+def agenda_item_check_changes(item, changes):
+    """Raises ReviewError (with the field concerned) if `changes` ({field: new value}) may not be
+    made to `item`; a new item is checked as AgendaItem() with all its values as changes. The admin
+    form calls this in clean(), the services before they write: the rules live here only."""
+    changes = _real_changes(item, changes)
+    if not changes:
+        return
+    is_new = item.pk is None
+    if item.status == AgendaItem.Status.CLOSED:
+        raise ReviewError(_("This item is closed; it is a record and no longer changes."))
+    committee_id = _pk(changes.get("committee", item.committee_id))
+    if not is_new and "committee" in changes and (
+        Review.objects.filter(item_id=item.pk).exists() or ConflictDeclaration.objects.filter(item_id=item.pk).exists()
+    ):
+        raise ReviewError(
+            _("Members have already reviewed this item or declared a conflict on it, so it cannot move to another "
+              "committee."),
+            field="committee",
+        )
+    if not is_new and set(SCORING_FIELDS) & set(changes) and Review.objects.filter(item_id=item.pk).exists():
+        raise ReviewError(_("Scores already given were checked against this range, so it no longer changes."),
+                          field=next(name for name in SCORING_FIELDS if name in changes))
+    if "review_deadline" in changes:
+        now = timezone.now()
+        old, new = item.review_deadline, changes["review_deadline"]
+        if old is not None and old <= now:
+            # Members have read each other's reviews since; reopening them would be unfair.
+            raise ReviewError(_("The review deadline has passed, so it can no longer be moved."),
+                              field="review_deadline")
+        if new is not None and new <= now:
+            raise ReviewError(_("Set the review deadline in the future."), field="review_deadline")
+    if "meeting" in changes or "committee" in changes:
+        meeting = changes.get("meeting", item.meeting_id)
+        if meeting is not None and not isinstance(meeting, Meeting):
+            meeting = Meeting.objects.only("committee_id").get(pk=meeting)
+        if meeting is not None and meeting.committee_id != committee_id:
+            raise ReviewError(_("This meeting belongs to another committee."), field="meeting")
+
+
+def agenda_item_create(*, actor, committee, title_ko, ip=None, **fields) -> AgendaItem:
+    """A new open item of `committee`; `fields` are any other of AGENDA_ITEM_FIELDS."""
+    values = {"committee": committee, "title_ko": title_ko, **fields}
+    with transaction.atomic():
+        agenda_item_check_changes(AgendaItem(), values)
+        item = AgendaItem(status=AgendaItem.Status.OPEN)
+        for name, value in values.items():
+            setattr(item, AgendaItem._meta.get_field(name).attname, _pk(value))
+        item.save()
+        audit_record(actor=actor, action="governance.agenda_item_create", target=item, ip=ip,
+                     summary={"committee": item.committee_id, "meeting": item.meeting_id})
+    return item
+
+
+def agenda_item_update(*, actor, item, changes, ip=None) -> AgendaItem:
+    """Apply `changes` ({field: new value}, fields of AGENDA_ITEM_FIELDS) to an item, if
+    agenda_item_check_changes allows them; the audit row names the fields that changed. Returns
+    the item as saved."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        changes = _real_changes(item, changes)
+        if not changes:
+            return item
+        agenda_item_check_changes(item, changes)
+        for name, value in changes.items():
+            setattr(item, AgendaItem._meta.get_field(name).attname, _pk(value))
+        item.save(update_fields=sorted(changes))
+        audit_record(actor=actor, action="governance.agenda_item_update", target=item, ip=ip,
+                     summary={"fields": sorted(changes)})
+    return item
+
+
+# --- Closing -----------------------------------------------------------------------------------
 
 
 def agenda_item_close(

@@ -1,12 +1,15 @@
 """The committee members' workspace (/review/): open items, the review form, conflicts, closing.
 
 Signed in (participant_required sends a visitor to the sign-in page); signed in but not serving
-on the item's committee: 403. htmx posts of the review form get the review section only.
+on the item's committee: 404, as for an id that does not exist, so that ids cannot be probed; a
+member whom the item's state or their role does not allow an action: 403. htmx posts of the
+review form get the review section only.
 """
 
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -32,11 +35,14 @@ REFUSED = 409  # the request was understood, the item's state does not allow it 
 
 
 def item_for_member(user, pk, perm="governance.view_item") -> AgendaItem:
-    """The agenda item, if the user may `perm` it: 404 for an unknown id, 403 otherwise."""
+    """The agenda item, if the user may `perm` it. 404 for an unknown id and for an item of a
+    committee the user does not serve on (the two look the same); 403 for a member of its committee."""
     item = agenda_item_get(pk)
-    if not rules.has_perm(perm, user, item):
-        raise PermissionDenied
-    return item
+    if rules.has_perm(perm, user, item):
+        return item
+    if not rules.has_perm("governance.view_item", user, item):
+        raise Http404("No such agenda item")
+    raise PermissionDenied
 
 
 @participant_required

@@ -71,10 +71,10 @@ def test_the_close_action_asks_for_the_resolution_then_calls_the_service(admin_c
     assert invalid.status_code == 200 and "resolution_ko" in invalid.context["form"].errors
 
     done = admin_client.post(url, {**selection, "apply": "1", "outcome": "revise", "resolution_ko": "보완 후 재상정",
-                                   "votes_for": "3"})
+                                   "votes_for": "2"})
     assert done.status_code == 302
     item.refresh_from_db()
-    assert (item.status, item.outcome, item.votes_for) == ("closed", "revise", 3)
+    assert (item.status, item.outcome, item.votes_for) == ("closed", "revise", 2)
     event = AuditEvent.objects.get(action="governance.agenda_item_close")
     assert event.actor_id == admin_client.official.pk
 
@@ -118,3 +118,29 @@ def test_an_item_is_added_with_a_registered_subject_kind(admin_client, committee
         assert (item.subject_kind, item.subject_id, item.status) == ("testing.project", "42", "open")
     finally:
         unregister_subject_kind("testing.project")
+
+
+@pytest.mark.parametrize("model", ["review", "conflictdeclaration"])
+def test_reviews_and_conflicts_are_scoped_to_the_committees_the_official_manages(client, model):
+    from governance.models import OrgUnit
+
+    from .test_org_support import admin_login, assign, make_official, make_unit
+
+    unit = make_unit("bureau", OrgUnit.Kind.BUREAU)
+    mine = make_committee()
+    mine.secretariat = unit
+    mine.save(update_fields=["secretariat"])
+    theirs = make_committee("participatory-budget-committee")
+    add = add_review if model == "review" else add_conflict
+    own = add(make_item(mine), make_membership(mine))
+    foreign = add(make_item(theirs), make_membership(theirs))
+    official = make_official(perms=[f"view_{model}"])
+    assign(unit, official)
+    admin_login(client, official)
+
+    response = client.get(reverse(f"admin:governance_{model}_changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [own]
+    assert client.get(reverse(f"admin:governance_{model}_change", args=[own.pk])).status_code == 200
+    # Another committee's record is not found (the admin sends back to its index).
+    assert client.get(reverse(f"admin:governance_{model}_change", args=[foreign.pk])).status_code == 302

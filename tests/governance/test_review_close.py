@@ -1,5 +1,6 @@
 """The secretary closes an item: the resolution, the channel's handler in the same transaction, the audit row."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -85,13 +86,13 @@ def test_the_secretary_closes_and_the_handler_gets_the_average_score(client, han
 
     response = client.post(reverse("review:close", args=[scored_item.pk]), {
         "outcome": "approved", "resolution_ko": "원안 가결", "resolution_en": "Approved as proposed",
-        "votes_for": "5", "votes_against": "1", "votes_abstain": "",
+        "votes_for": "4", "votes_against": "1", "votes_abstain": "",
     })
 
     assert response.status_code == 302
     item = AgendaItem.objects.get(pk=scored_item.pk)
     assert (item.status, item.outcome, item.votes_for, item.votes_against, item.votes_abstain) == (
-        "closed", "approved", 5, 1, None)
+        "closed", "approved", 4, 1, None)
     assert len(handler.calls) == 1
     item_pk, outcome, tally = handler.calls[0]
     assert (item_pk, outcome) == (item.pk, "approved")
@@ -104,14 +105,16 @@ def test_the_secretary_closes_and_the_handler_gets_the_average_score(client, han
 
 def test_votes_recorded_by_the_meeting_are_kept_unless_given(client, secretary, committee):
     item = make_item(committee)
-    AgendaItem.objects.filter(pk=item.pk).update(votes_for=9, votes_against=2, votes_abstain=1)
+    for _ in range(4):
+        make_membership(committee)
+    AgendaItem.objects.filter(pk=item.pk).update(votes_for=3, votes_against=1, votes_abstain=1)
     client.force_login(secretary.person)
     page = client.get(reverse("review:close", args=[item.pk]))
-    assert page.context["form"].initial == {"votes_for": 9, "votes_against": 2, "votes_abstain": 1}
+    assert page.context["form"].initial == {"votes_for": 3, "votes_against": 1, "votes_abstain": 1}
 
     closed = agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결",
                                votes_abstain=0)
-    assert (closed.votes_for, closed.votes_against, closed.votes_abstain) == (9, 2, 0)
+    assert (closed.votes_for, closed.votes_against, closed.votes_abstain) == (3, 1, 0)
 
 
 def test_a_failing_handler_leaves_the_item_open_and_nothing_written(handler, secretary, scored_item):
@@ -182,3 +185,63 @@ def test_the_item_page_shows_the_linked_record(client, handler, secretary, score
     client.force_login(secretary.person)
     response = client.get(reverse("review:item", args=[scored_item.pk]))
     assert '<a href="/p/42/">Project 42</a>' in response.content.decode()
+
+
+# --- Votes: the meeting's quorum and attendance, or the members serving ---------------------------
+
+
+def held_meeting(committee, *, present):
+    """A meeting held yesterday with everyone serving listed; `present` of them were there."""
+    from django.utils import timezone
+
+    from governance.services import meetings
+
+    meeting = meetings.meeting_schedule(actor=None, committee=committee, title_ko="정기회의", place_ko="서울시청",
+                                        starts_at=timezone.now() - timedelta(days=1))
+    meeting = meetings.meeting_mark_held(actor=None, meeting=meeting)
+    serving = list(Membership.objects.filter(committee=committee).order_by("pk"))
+    meetings.meeting_record_attendance(actor=None, meeting=meeting, present=serving[:present])
+    return meeting
+
+
+@pytest.fixture
+def six_serving(committee, secretary):
+    """The secretary and five members: the quorum (ratio 0.5) is 3."""
+    return [secretary, *(make_membership(committee) for _ in range(5))]
+
+
+def test_an_item_of_a_meeting_without_its_quorum_cannot_be_closed(committee, secretary, six_serving):
+    item = make_item(committee, meeting=held_meeting(committee, present=2))
+    with pytest.raises(ReviewError, match=r"quorum \(2 present, 3 needed\)"):
+        agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결")
+    assert AgendaItem.objects.get(pk=item.pk).status == "open"
+
+
+def test_the_votes_of_a_meeting_cannot_exceed_the_members_present(committee, secretary, six_serving):
+    item = make_item(committee, meeting=held_meeting(committee, present=3))
+    with pytest.raises(ReviewError, match="more than the 3 members present") as refused:
+        agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결",
+                          votes_for=3, votes_against=1)
+    assert refused.value.field == "votes_for"
+    closed = agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결",
+                               votes_for=2, votes_against=1)
+    assert (closed.status, closed.votes_for, closed.votes_against) == ("closed", 2, 1)
+
+
+def test_without_a_meeting_the_votes_cannot_exceed_the_members_serving(committee, secretary, six_serving):
+    # Six serving of 22 seats: seven votes are fewer than the seats, but more than there are members.
+    item = make_item(committee)
+    with pytest.raises(ReviewError, match="more than the 6 members serving"):
+        agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결", votes_for=7)
+    closed = agenda_item_close(actor=secretary.person, item=item, outcome="approved", resolution_ko="가결",
+                               votes_for=6)
+    assert closed.votes_for == 6
+
+
+def test_a_meeting_without_quorum_is_a_form_error_on_the_close_page(client, committee, secretary, six_serving):
+    item = make_item(committee, meeting=held_meeting(committee, present=1))
+    client.force_login(secretary.person)
+    response = client.post(reverse("review:close", args=[item.pk]), {"outcome": "approved", "resolution_ko": "가결"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert AgendaItem.objects.get(pk=item.pk).status == "open"

@@ -265,14 +265,17 @@ def test_malformed_ids_are_404(as_member, path):
     assert as_member.get(path).status_code == 404
 
 
-def test_a_member_of_another_committee_gets_403_not_the_item(client, committee):
+def test_a_member_of_another_committee_gets_404_as_for_an_unknown_id(client, committee):
+    # 403 here would tell an outsider that the id exists: ids could be enumerated.
     item = make_item(committee, title="비공개 안건")
     outsider = make_membership(make_committee("participatory-budget-committee"))
     client.force_login(outsider.person)
     for name in ("review:item", "review:conflict", "review:close"):
         response = client.get(item_url(item, name))
-        assert response.status_code == 403
+        unknown = client.get(reverse(name, args=[1]).replace("/1/", "/999999/"))
+        assert response.status_code == unknown.status_code == 404
         assert "비공개 안건" not in response.content.decode()
+        assert client.post(item_url(item, name), {"outcome": "approved", "resolution_ko": "가결"}).status_code == 404
 
 
 def test_only_the_review_deadline_matters_not_the_term_of_an_item_without_one(as_member, committee, member):
@@ -287,5 +290,5 @@ def test_a_term_that_is_over_gives_no_access(client, committee):
                                                       term_end=today - timedelta(days=1))
     item = make_item(committee)
     client.force_login(membership.person)
-    assert client.get(item_url(item)).status_code == 403
+    assert client.get(item_url(item)).status_code == 404
     assert client.get(reverse("review:index")).status_code == 403

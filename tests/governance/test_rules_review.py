@@ -88,9 +88,10 @@ def test_who_enters_the_workspace(role):
     assert rules.has_perm("governance.access_workspace", user) is (role in WORKSPACE)
 
 
-# Over HTTP: anonymous → sign-in, signed in but not on the committee → 403, members → the page.
+# Over HTTP: anonymous → sign-in, signed in but not on the committee → 404 (as for an id that does not
+# exist, so ids cannot be probed), members → the page.
 HTTP = {
-    "anonymous": 302, "citizen": 403, "other_committee_member": 403, "ended_member": 403, "official": 403,
+    "anonymous": 302, "citizen": 404, "other_committee_member": 404, "ended_member": 404, "official": 404,
     "member": 200, "member_with_conflict": 200, "secretary": 200,
 }
 
@@ -119,7 +120,9 @@ def test_workspace_list_by_role(client, role, status):
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize(("role", "status"), [("member", 403), ("citizen", 403), ("secretary", None)])
+# A member of the committee who may not close: 403; someone not on it: 404.
+@pytest.mark.parametrize(("role", "status"), [("member", 403), ("citizen", 404), ("other_committee_member", 404),
+                                              ("secretary", None)])
 def test_close_page_by_role(client, role, status, state):
     item = make_item(make_committee(), state=state)
     client.force_login(_user(role, item))
