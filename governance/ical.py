@@ -1,18 +1,25 @@
 """iCalendar (RFC 5545) feeds of committee meetings, written by hand: the format is small and the
 rules that matter are few — CRLF line ends, lines folded at 75 octets (never inside a UTF-8
-character), TEXT values escaped (backslash, semicolon, comma, newline), times in UTC."""
+character), TEXT values escaped (backslash, semicolon, comma, newline) and stripped of other control
+characters, times in UTC. UIDs are minted under the portal's public host, so that they stay the same
+whatever address a client fetched the feed from."""
 
+import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 PRODID = "-//Seoul Metropolitan Government//Citizen Participation Portal//KO"
 LINE_OCTETS = 75
+# Control characters are not allowed in TEXT (RFC 5545 3.3.11); newlines are escaped instead.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def escape_text(value) -> str:
     """A TEXT value (RFC 5545 3.3.11)."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL_CHARACTERS.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -40,7 +47,18 @@ def content_line(name: str, value: str) -> str:
     return fold(f"{name}:{value}")
 
 
-def meeting_event(meeting, *, url: str, uid_domain: str, stamp: datetime) -> list[str]:
+def uid_domain() -> str:
+    """The host of settings.PUBLIC_BASE_URL: never the request's Host header, which a client chooses."""
+    return urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+
+
+def sequence(meeting) -> int:
+    """The event's revision (RFC 5545 3.8.7.4): a meeting changes state once, when it is cancelled.
+    (Meetings keep no modification time, so the feed carries DTSTAMP only, no LAST-MODIFIED.)"""
+    return 1 if meeting.status == meeting.Status.CANCELLED else 0
+
+
+def meeting_event(meeting, *, url: str, stamp: datetime) -> list[str]:
     committee = meeting.committee
     description = [committee.name]
     agenda = getattr(meeting, "public_agenda", None) or []
@@ -51,8 +69,9 @@ def meeting_event(meeting, *, url: str, uid_domain: str, stamp: datetime) -> lis
     location = meeting.place or (_("Online") if meeting.online else "")
     lines = [
         "BEGIN:VEVENT",
-        content_line("UID", f"meeting-{meeting.pk}@{uid_domain}"),
+        content_line("UID", f"meeting-{meeting.pk}@{uid_domain()}"),
         content_line("DTSTAMP", utc_stamp(stamp)),
+        f"SEQUENCE:{sequence(meeting)}",
         content_line("DTSTART", utc_stamp(meeting.starts_at)),
     ]
     if meeting.ends_at:
@@ -71,8 +90,9 @@ def meeting_event(meeting, *, url: str, uid_domain: str, stamp: datetime) -> lis
     return lines
 
 
-def calendar(meetings, *, name: str, url_for, uid_domain: str, stamp: datetime) -> str:
-    """The feed as text. `url_for(meeting)` gives each meeting's absolute URL."""
+def calendar(meetings, *, name: str, url_for, stamp: datetime) -> str:
+    """The feed as text. `url_for(meeting)` gives each meeting's absolute URL; UIDs use the public
+    host (uid_domain()), so a meeting keeps its UID whichever address served the feed."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -83,6 +103,6 @@ def calendar(meetings, *, name: str, url_for, uid_domain: str, stamp: datetime) 
         "X-WR-TIMEZONE:Asia/Seoul",
     ]
     for meeting in meetings:
-        lines.extend(meeting_event(meeting, url=url_for(meeting), uid_domain=uid_domain, stamp=stamp))
+        lines.extend(meeting_event(meeting, url=url_for(meeting), stamp=stamp))
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"

@@ -62,8 +62,61 @@ class AgendaListInline(admin.TabularInline):
         return False
 
 
-class AgendaAddFormSet(BaseInlineFormSet):
+class RecordRefused(Exception):
+    """A service refused one change of a submission: raised out of the change view's transaction so that
+    every write of the submission is rolled back, then shown on the re-rendered form."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+class RefusalForm(forms.ModelForm):
+    """The meeting's form on the second rendering of a refused submission: invalid, with the refusal."""
+
+    refusal = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.refusal:
+            raise forms.ValidationError(self.refusal, code="refused")
+        return cleaned
+
+
+class RowCheckFormSet(BaseInlineFormSet):
+    """Runs the service's checks on every changed row before anything is saved; a refusal is a row error."""
+
+    def check_row(self, row):
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        for row in self.forms:
+            if not row.has_changed() or not hasattr(row, "cleaned_data") or row.errors:
+                continue
+            try:
+                self.check_row(row)
+            except GovernanceError as error:
+                row.add_error(None, error.message)
+
+
+class AgendaAddFormSet(RowCheckFormSet):
     adds_agenda = True
+
+    def check_row(self, row):
+        if row.cleaned_data.get("title_ko"):
+            services.validate_agenda_add(meeting=self.instance, title_ko=row.cleaned_data["title_ko"])
+
+
+class AgendaVotesFormSet(RowCheckFormSet):
+    def check_row(self, row):
+        data = row.cleaned_data
+        if data.get("votes_for") is None:
+            return
+        services.validate_votes(
+            meeting=self.instance, item=row.instance, votes_for=data["votes_for"],
+            votes_against=data.get("votes_against") or 0, votes_abstain=data.get("votes_abstain") or 0,
+        )
 
 
 class AgendaAddInline(admin.StackedInline):
@@ -86,6 +139,7 @@ class AgendaVotesInline(admin.TabularInline):
     """The vote the meeting took on each item (agenda_item_record_votes)."""
 
     model = AgendaItem
+    formset = AgendaVotesFormSet
     fk_name = "meeting"
     fields = ["order", "title_ko", "status", "votes_for", "votes_against", "votes_abstain"]
     readonly_fields = ["order", "title_ko", "status"]
@@ -146,7 +200,18 @@ class MeetingAdmin(CommitteeScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = MeetingScheduleForm
+        elif getattr(request, "_meeting_refusal", None):
+            kwargs["form"] = type("MeetingRefusalForm", (RefusalForm,), {"refusal": request._meeting_refusal})
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The view runs in one transaction: a refusal raised while saving rolls back the whole
+        # submission (the meeting's fields and every inline), and the page is shown again with it.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordRefused as refused:
+            request._meeting_refusal = refused.message
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -196,7 +261,7 @@ class MeetingAdmin(CommitteeScopedAdmin):
                 services.meeting_write_minutes(actor=request.user, meeting=obj, minutes_ko=obj.minutes_ko,
                                                minutes_en=obj.minutes_en, ip=ip)
             except GovernanceError as error:
-                self.message_user(request, error.message, messages.ERROR)
+                raise RecordRefused(error.message) from error
 
     def save_formset(self, request, form, formset, change):
         # Nothing is saved by the formset itself: each change goes through a service.
@@ -211,7 +276,7 @@ class MeetingAdmin(CommitteeScopedAdmin):
             elif formset.model is AgendaItem:
                 self._record_votes(request, meeting, formset, ip)
         except GovernanceError as error:
-            self.message_user(request, error.message, messages.ERROR)
+            raise RecordRefused(error.message) from error
 
     def _add_agenda(self, request, meeting, formset, ip):
         for row in formset.forms:

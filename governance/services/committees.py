@@ -8,6 +8,7 @@ count. Ex officio members serve by virtue of their office: the term limit does n
 and `max_ex_officio` seats are kept for them (commissioned and drawn members fill the rest).
 """
 
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -331,7 +332,8 @@ def volunteer_strata(citizen, *, on: date):
 
 
 def volunteer_register(*, actor, committee, vulnerable=False, ip=None) -> Volunteer:
-    """`actor` volunteers for `committee`; the strata are copied from their profile as it is today."""
+    """`actor` volunteers for `committee`; the strata are copied from their profile as it is today (the
+    age band is taken again on the draw date, see draw_candidates)."""
     if not getattr(actor, "is_authenticated", False):
         raise GovernanceError(_("Sign in to volunteer."))
     if not (committee.is_active and committee.accepts_volunteers):
@@ -368,12 +370,20 @@ class DrawShortfall(GovernanceError):
         )
 
 
-def draw_candidates(committee) -> list[lottery.Candidate]:
-    return [
-        lottery.Candidate(id=pk, district=district, age_band=band, sex=sex, vulnerable=vulnerable)
-        for pk, district, band, sex, vulnerable in Volunteer.objects.filter(committee=committee)
-        .order_by("pk").values_list("pk", "district_code", "age_band", "sex", "vulnerable")
-    ]
+def draw_candidates(committee, *, on=None) -> list[lottery.Candidate]:
+    """The pool as it stands on the draw date `on` (today by default): the age band is taken from the
+    volunteer's birth date on that day, not on the day they volunteered (someone who volunteered at 29
+    and turned 30 since is drawn as 30-49). The pool is stored with the draw, so a replay uses it as drawn."""
+    on = on or timezone.localdate()
+    pool = []
+    for pk, district, band, sex, vulnerable, birth_date in (
+        Volunteer.objects.filter(committee=committee).order_by("pk")
+        .values_list("pk", "district_code", "age_band", "sex", "vulnerable", "person__birth_date")
+    ):
+        # A birth date removed from the profile since leaves the band recorded when they volunteered.
+        band = (lottery.age_band(birth_date, on) if birth_date else None) or band
+        pool.append(lottery.Candidate(id=pk, district=district, age_band=band, sex=sex, vulnerable=vulnerable))
+    return pool
 
 
 def committee_draw_preview(*, committee, seats, seed, max_per_district=6, min_vulnerable=0):
@@ -427,35 +437,42 @@ def committee_draw(*, actor, committee, seats, seed=None, max_per_district=6, mi
 # --- Personal data (for citizens.registry.PersonalDataHandler; registered in the app's ready()) ----
 
 
-def _drawn_member_name(place):
+def _drawn_member_name(number):
     # Stored in the site's language (Korean), as any record is, whoever's language runs the action.
     with translation.override(settings.LANGUAGE_CODE):
-        return str(_("Citizen member %(number)d") % {"number": place})
+        return str(_("Citizen member %(number)d") % {"number": number})
 
 
 def draw_appoint_selected(*, actor, draw, term_start, ip=None) -> list[Membership]:
-    """Appoint the citizens a published draw selected, in draw order, as drawn members.
+    """Appoint the citizens a published draw selected as drawn members.
 
-    Listed publicly as "Citizen member N" (N: their place in the draw), never by name. A selected
-    volunteer who left the pool or already serves is skipped; the committee's size and term rules
-    apply to each appointment, and the first refusal stops the whole batch (nothing is half-done).
+    Listed publicly as "Citizen member N", never by name. N counts the committee's drawn members in
+    the order they were appointed, and one batch is appointed in a random order: the published draw
+    lists the selected volunteers' anonymous numbers and strata in draw order, so numbering by the
+    draw (or by volunteer number) would tie each public name to a district, age band and sex. A
+    selected volunteer who left the pool or already serves is skipped; the committee's size and
+    term rules apply to each appointment, and the first refusal stops the whole batch (nothing is
+    half-done).
     """
-    volunteers = {
-        volunteer.pk: volunteer
-        for volunteer in Volunteer.objects.filter(pk__in=draw.selected, committee=draw.committee).select_related("person")
-    }
+    volunteers = list(
+        Volunteer.objects.filter(pk__in=draw.selected, committee=draw.committee).select_related("person")
+    )
+    secrets.SystemRandom().shuffle(volunteers)
     appointed = []
     with transaction.atomic():
-        for place, volunteer_id in enumerate(draw.selected, start=1):
-            volunteer = volunteers.get(volunteer_id)
-            if volunteer is None or Membership.objects.filter(
+        _lock(draw.committee)  # numbers are counted and taken by one batch at a time
+        number = (Membership.objects.filter(committee=draw.committee, kind=Membership.Kind.DRAWN)
+                  .values("person").distinct().count())
+        for volunteer in volunteers:
+            if Membership.objects.filter(
                 committee=draw.committee, person=volunteer.person, status=Membership.Status.ACTIVE
             ).exists():
                 continue
+            number += 1
             appointed.append(
                 membership_appoint(
                     actor=actor, committee=draw.committee, person=volunteer.person,
-                    public_name=_drawn_member_name(place),
+                    public_name=_drawn_member_name(number),
                     kind=Membership.Kind.DRAWN, term_start=term_start, ip=ip,
                 )
             )

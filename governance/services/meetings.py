@@ -202,19 +202,38 @@ def meeting_approve_minutes(*, actor, meeting, ip=None) -> Meeting:
     return meeting
 
 
+def validate_agenda_add(*, meeting, title_ko, subject_kind="", subject_id=""):
+    """The checks meeting_agenda_add makes, for forms to show before anything is saved."""
+    if not (title_ko or "").strip():
+        raise GovernanceError(_("Enter the agenda item's title in Korean."))
+    if bool(subject_kind) != bool(subject_id):
+        raise GovernanceError(_("An agenda item's subject needs both its kind and its id."))
+    _require_status(meeting, Meeting.Status.SCHEDULED, _("Items can be added only to a scheduled meeting."))
+
+
+def validate_votes(*, meeting, item, votes_for, votes_against, votes_abstain=0):
+    """The checks of agenda_item_record_votes that do not depend on attendance, for forms to show before
+    anything is saved (attendance may change in the same submission; the quorum is checked on saving)."""
+    counts = (votes_for, votes_against, votes_abstain)
+    if any(not isinstance(count, int) or isinstance(count, bool) or count < 0 for count in counts):
+        raise GovernanceError(_("Vote counts are whole numbers, zero or more."))
+    if item.meeting_id != meeting.pk:
+        raise GovernanceError(_("This item is not on the agenda of this meeting."))
+    _require_open_record(meeting)
+    if item.status == AgendaItem.Status.CLOSED:
+        raise GovernanceError(_("This item is closed; its vote no longer changes."))
+
+
 def meeting_agenda_add(
     *, actor, meeting, title_ko, title_en="", description_ko="", description_en="", is_public=True,
     subject_kind="", subject_id="", ip=None,
 ) -> AgendaItem:
     """Put an item on a scheduled meeting's agenda, after the items already on it."""
     title_ko = (title_ko or "").strip()
-    if not title_ko:
-        raise GovernanceError(_("Enter the agenda item's title in Korean."))
-    if bool(subject_kind) != bool(subject_id):
-        raise GovernanceError(_("An agenda item's subject needs both its kind and its id."))
+    validate_agenda_add(meeting=meeting, title_ko=title_ko, subject_kind=subject_kind, subject_id=subject_id)
     with transaction.atomic():
         meeting = _locked(meeting)
-        _require_status(meeting, Meeting.Status.SCHEDULED, _("Items can be added only to a scheduled meeting."))
+        validate_agenda_add(meeting=meeting, title_ko=title_ko, subject_kind=subject_kind, subject_id=subject_id)
         last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"] or 0
         item = AgendaItem.objects.create(
             committee_id=meeting.committee_id, meeting=meeting, order=last + 1, title_ko=title_ko,
@@ -238,9 +257,8 @@ def agenda_item_record_votes(*, actor, meeting, item, votes_for, votes_against, 
             item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
         except AgendaItem.DoesNotExist:
             raise GovernanceError(_("This item is not on the agenda of this meeting.")) from None
-        _require_open_record(meeting)
-        if item.status == AgendaItem.Status.CLOSED:
-            raise GovernanceError(_("This item is closed; its vote no longer changes."))
+        validate_votes(meeting=meeting, item=item, votes_for=votes_for, votes_against=votes_against,
+                       votes_abstain=votes_abstain)
         present = Attendance.objects.filter(meeting=meeting, present=True).count()
         if meeting.quorum is None or present < meeting.quorum:
             raise GovernanceError(

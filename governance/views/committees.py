@@ -53,18 +53,10 @@ def committee_draws(request, slug):
 
 
 def draw_data(request, slug, pk):
-    """Everything needed to re-run a published draw: seed, quotas, the pool's anonymous strata, the result."""
+    """What is needed to re-run a published draw: seed, quotas, the pool's anonymous strata, the result.
+    Vulnerable groups are given as a count only (see selectors.committees.PUBLIC_POOL_FIELDS)."""
     draw = selectors.draw_for_publication(slug, pk)
-    response = JsonResponse({
-        "committee": draw.committee.slug,
-        "drawn_at": draw.drawn_at.isoformat(),
-        "algorithm": draw.algorithm,
-        "seed": draw.seed,
-        "seats": draw.seats,
-        "quotas": draw.quotas,
-        "pool": draw.pool,
-        "selected": draw.selected,
-    }, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(selectors.draw_public_data(draw), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'inline; filename="draw-{draw.committee.slug}-{draw.pk}.json"'
     return response
 

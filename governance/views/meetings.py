@@ -1,5 +1,6 @@
 """Public meeting pages and the iCalendar feeds of upcoming meetings."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -27,8 +28,8 @@ def _feed(request, meetings, name):
     text = ical.calendar(
         meetings,
         name=name,
-        url_for=lambda meeting: request.build_absolute_uri(reverse("governance:meeting_detail", args=[meeting.pk])),
-        uid_domain=request.get_host().split(":")[0],
+        # Links use the public address, like the UIDs: a feed must not depend on the Host header.
+        url_for=lambda meeting: settings.PUBLIC_BASE_URL + reverse("governance:meeting_detail", args=[meeting.pk]),
         stamp=timezone.now(),
     )
     response = HttpResponse(text.encode("utf-8"), content_type="text/calendar; charset=utf-8")

@@ -1,4 +1,4 @@
-"""Officials appoint the citizens a draw selected: in draw order, listed anonymously, through the service."""
+"""Officials appoint the citizens a draw selected: listed anonymously, through the service."""
 
 import pytest
 from django.urls import reverse
@@ -18,9 +18,9 @@ def draw(pb, pool):  # noqa: F811
     return services.committee_draw(actor=None, committee=pb, seats=6, seed="a-published-seed")
 
 
-def test_the_selected_citizens_are_appointed_in_draw_order_under_anonymous_names(draw):
+def test_the_selected_citizens_are_appointed_under_anonymous_names(draw):
     appointed = services.draw_appoint_selected(actor=None, draw=draw, term_start=timezone.localdate())
-    assert [member.public_name for member in appointed] == [f"시민위원 {n}" for n in range(1, 7)]
+    assert [member.public_name for member in appointed] == [f"시민위원 {n}" for n in range(1, 7)]  # appointment order
     people = {member.person_id for member in appointed}
     assert {member.kind for member in appointed} == {Membership.Kind.DRAWN}
     from governance.models import Volunteer

@@ -209,7 +209,8 @@ def parse_ics(raw: bytes):
     return calendar, events
 
 
-def test_the_feed_lists_upcoming_meetings_and_parses_back(client):
+def test_the_feed_lists_upcoming_meetings_and_parses_back(client, settings):
+    settings.PUBLIC_BASE_URL = "https://participation.seoul.example"
     committee = make_committee()
     title = "제4차 스마트도시 기본계획(2026~2030) 수립 방향에 관한 전문가 의견 청취 및 토론, 그리고; 역슬래시\\ 포함"
     ahead = schedule(committee, days=7, title_ko=title, place_ko="서울시청 본관 8층 다목적회의실,\n북측 입구",
@@ -222,7 +223,8 @@ def test_the_feed_lists_upcoming_meetings_and_parses_back(client):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar, events = parse_ics(response.content)
     assert (calendar["BEGIN"], calendar["VERSION"], calendar["METHOD"]) == ("VCALENDAR", "2.0", "PUBLISH")
-    assert [event["UID"] for event in events] == [f"meeting-{ahead.pk}@testserver", f"meeting-{cancelled.pk}@testserver"]
+    assert [event["UID"] for event in events] == [f"meeting-{ahead.pk}@participation.seoul.example",
+                                                 f"meeting-{cancelled.pk}@participation.seoul.example"]
     first = events[0]
     assert first["SUMMARY"] == f"스마트도시위원회: {title}"
     assert first["LOCATION"] == "서울시청 본관 8층 다목적회의실,\n북측 입구"
@@ -231,21 +233,23 @@ def test_the_feed_lists_upcoming_meetings_and_parses_back(client):
     assert datetime.strptime(first["DTEND"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) == ahead.ends_at.replace(
         microsecond=0)
     assert re.fullmatch(r"\d{8}T\d{6}Z", first["DTSTAMP"])
-    assert first["URL"] == f"http://testserver/governance/meetings/{ahead.pk}/"
+    assert first["URL"] == f"{settings.PUBLIC_BASE_URL}/governance/meetings/{ahead.pk}/"  # never the Host header
     assert (first["STATUS"], events[1]["STATUS"]) == ("CONFIRMED", "CANCELLED")
+    assert (first["SEQUENCE"], events[1]["SEQUENCE"]) == ("0", "1")  # clients replace the event they hold
 
     english_feed = client.get(path("meetings_ics", language="en"))
     _calendar, english_events = parse_ics(english_feed.content)
     assert english_events[0]["SUMMARY"] == "Smart City Committee: Regular meeting"
 
 
-def test_the_committee_feed_lists_only_its_meetings(client):
+def test_the_committee_feed_lists_only_its_meetings(client, settings):
+    settings.PUBLIC_BASE_URL = "https://participation.seoul.example:8443/"
     committee, other = make_committee(), make_committee("other", name_ko="다른 위원회")
     mine = schedule(committee, days=3)
     schedule(other, days=3)
     _calendar, events = parse_ics(client.get(path("committee_meetings_ics", committee.slug))
                                   .content)
-    assert [event["UID"] for event in events] == [f"meeting-{mine.pk}@testserver"]
+    assert [event["UID"] for event in events] == [f"meeting-{mine.pk}@participation.seoul.example"]
     assert client.get(path("committee_meetings_ics", "nope")).status_code == 404
 
 
@@ -258,6 +262,21 @@ def test_folding_never_splits_a_character():
 
 def test_escaping():
     assert ical.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    assert ical.escape_text("a\x00b\x08c\x0bd\x1fe\x7ff\tg\rh") == "abcdef\tg\\nh"
+
+
+def test_control_characters_are_dropped_and_uids_ignore_the_host_header(client, settings):
+    settings.PUBLIC_BASE_URL = "https://participation.seoul.example"
+    settings.ALLOWED_HOSTS = ["*"]
+    committee = make_committee(name_ko="스마트\x01도시\x1b위원회")
+    meeting = schedule(committee, days=3, title_ko="정기\x07회의\x7f", place_ko="시청\t8층\r\n북측\x0b입구")
+    raw = client.get(path("meetings_ics"), HTTP_HOST="attacker.example").content
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", raw)  # tabs stay, newlines are escaped
+    _calendar, (event,) = parse_ics(raw)
+    assert event["SUMMARY"] == "스마트도시위원회: 정기회의"
+    assert event["LOCATION"] == "시청\t8층\n북측입구"
+    assert event["UID"] == f"meeting-{meeting.pk}@participation.seoul.example"
+    assert event["SEQUENCE"] == "0" and re.fullmatch(r"\d{8}T\d{6}Z", event["DTSTAMP"])
 
 
 @pytest.mark.parametrize("count", [1, 12])
