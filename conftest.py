@@ -67,3 +67,16 @@ def _outside_providers_stay_outside(settings):
         pass
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _seoul_districts(request):
+    """The 25 districts come from a data migration; a transactional test empties every table when
+    it ends, so database tests that run after one get them back here (one query when present)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from citizens.districts import load_seoul_districts
+    from citizens.models import District
+
+    if District.objects.count() < 25:
+        load_seoul_districts(District)

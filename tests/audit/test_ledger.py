@@ -108,7 +108,7 @@ def test_append_schedules_a_seal_only_where_no_scheduler_runs(append, settings, 
 
 def test_several_seals_build_one_valid_chain(sealed, append):
     sealed(3)
-    sealed(1, scope="proposals.proposal:7", kind="support")
+    sealed(1, scope="example.thing:7", kind="support")
     append()
     append()
     seal_ledger()  # the periodic task

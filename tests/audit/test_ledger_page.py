@@ -58,7 +58,7 @@ def test_head_json_of_an_empty_ledger(client):
 
 
 def test_a_sealed_receipt_shows_its_block_scope_and_kind(client, sealed):
-    sealed(1, scope="proposals.proposal:7", kind="support")
+    sealed(1, scope="example.thing:7", kind="support")
     ((_, receipt, _, _),) = sealed(1, scope="voting.poll:12", kind="ballot")
     block = LedgerBlock.objects.get(height=2)
 
