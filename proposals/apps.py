@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Democratic Seoul")
+
+    def ready(self):
+        from audit.recounts import register_recount
+        from citizens.registry import register_personal_data
+        from governance.registry import register_subject_kind
+
+        from . import rules  # noqa: F401 -- registers the permissions
+        from .notifications import register_notification_kinds
+        from .personal_data import HANDLER
+        from .services import SCOPE_PREFIX, ledger_recount, ledger_scopes
+        from .subjects import SUBJECT_KIND
+
+        register_notification_kinds()
+        register_recount(SCOPE_PREFIX, ledger_recount, scopes=ledger_scopes)
+        register_personal_data(HANDLER)
+        register_subject_kind(SUBJECT_KIND)

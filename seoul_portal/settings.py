@@ -196,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-audit-ips": {"task": "audit.tasks.purge_audit_ips", "schedule": 24 * 60 * 60.0},
     "purge-sign-in-records": {"task": "citizens.tasks.purge_sign_in_records", "schedule": 24 * 60 * 60.0},
     "governance-review-reminders": {"task": "governance.tasks.send_review_reminders", "schedule": 60 * 60.0},
+    # Closes support windows, opens and closes debates; safe to run twice.
+    "proposals-advance": {"task": "proposals.tasks.advance_proposals", "schedule": 15 * 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -291,6 +293,15 @@ LEDGER_SEAL_ON_COMMIT = env_bool("LEDGER_SEAL_ON_COMMIT", default=CELERY_TASK_AL
 AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 730)
 # One sealed block holds at most this many entries, so a verification reads bounded chunks.
 LEDGER_BLOCK_MAX_ENTRIES = env_int("LEDGER_BLOCK_MAX_ENTRIES", 10_000)
+
+# Democratic Seoul (rules of March 2020): support window, the thresholds that decide who must
+# answer, and how long the department and the debate have.
+PROPOSALS_SUPPORT_WINDOW_DAYS = env_int("PROPOSALS_SUPPORT_WINDOW_DAYS", 30)
+PROPOSALS_REVIEW_THRESHOLD = env_int("PROPOSALS_REVIEW_THRESHOLD", 50)
+PROPOSALS_ANSWER_DUE_MONTHS = env_int("PROPOSALS_ANSWER_DUE_MONTHS", 1)
+PROPOSALS_DEBATE_THRESHOLD = env_int("PROPOSALS_DEBATE_THRESHOLD", 100)
+PROPOSALS_DEBATE_DAYS = env_int("PROPOSALS_DEBATE_DAYS", 30)
+PROPOSALS_MAYOR_THRESHOLD = env_int("PROPOSALS_MAYOR_THRESHOLD", 1000)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ko"
