@@ -29,14 +29,33 @@ class CitizenError(Exception):
 
 
 def violated_constraint(error):
-    """The name of the constraint an IntegrityError broke (PostgreSQL), or the column (SQLite)."""
+    """The name of the constraint an IntegrityError broke.
+
+    PostgreSQL names it. SQLite only lists the columns ("UNIQUE constraint failed: t.a, t.b"):
+    the model's UniqueConstraint on exactly those columns gives the name, and a single-column
+    `unique=True` field answers with its column.
+    """
     diag = getattr(error.__cause__, "diag", None)
     if diag is not None and getattr(diag, "constraint_name", None):
         return diag.constraint_name
     text = str(error)
-    if "UNIQUE constraint failed:" in text:
-        return text.rsplit(".", 1)[-1].strip()
-    return ""
+    if "UNIQUE constraint failed:" not in text:
+        return ""
+    qualified = [part.strip() for part in text.split("UNIQUE constraint failed:", 1)[1].split(",")]
+    table = qualified[0].rsplit(".", 1)[0]
+    columns = {part.rsplit(".", 1)[-1] for part in qualified}
+    from django.apps import apps
+    from django.db.models import UniqueConstraint
+
+    for model in apps.get_models():
+        if model._meta.db_table != table:
+            continue
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.fields and {
+                model._meta.get_field(name).column for name in constraint.fields
+            } == columns:
+                return constraint.name
+    return qualified[-1].rsplit(".", 1)[-1]
 
 
 def _announce(*, actor, action, citizen, summary=None, ip=None):

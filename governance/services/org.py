@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from citizens.services import violated_constraint
 
 from ..errors import GovernanceError
 from ..models import OrgAssignment, OrgUnit
@@ -201,10 +202,10 @@ def org_assignment_start(*, actor, unit, official, role=OrgAssignment.Role.MEMBE
             return assignment
     except IntegrityError as error:
         # The last line of defence (e.g. a concurrent admin save): the constraint's name says which rule.
-        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or str(error)
-        if "orgassignment_one_current_head" in constraint:
+        constraint = violated_constraint(error)
+        if constraint == "orgassignment_one_current_head":
             raise GovernanceError(_("%(unit)s already has a current head.") % {"unit": unit.name}) from error
-        if "orgassignment_one_current_per_unit" in constraint:
+        if constraint == "orgassignment_one_current_per_unit":
             raise GovernanceError(_("This official already has a current assignment in this unit.")) from error
         raise
 
