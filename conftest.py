@@ -57,6 +57,10 @@ def _outside_providers_stay_outside(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LEDGER_SEAL_ON_COMMIT = True
+    from notifications.dispatch import publish_breaker
+
+    # A broker outage staged by one test must not pause publishing in the next.
+    publish_breaker.close()
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
@@ -67,6 +71,7 @@ def _outside_providers_stay_outside(settings):
         pass
     yield
     app.conf.task_always_eager = previous
+    publish_breaker.close()
 
 
 @pytest.fixture(autouse=True)

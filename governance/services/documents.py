@@ -13,6 +13,7 @@ from audit.services import audit_record
 from ..errors import GovernanceError
 from ..models import Document, DocumentVersion
 from ..models.documents import MASTER_PLAN_YEARS
+from .changes import apply_changes
 
 DOCUMENT_FIELDS = ("title_ko", "title_en", "summary_ko", "summary_en", "owner_unit", "period_start_year",
                    "period_end_year")
@@ -51,15 +52,11 @@ def document_create(*, actor, kind, slug, title_ko, owner_unit, title_en="", sum
 @transaction.atomic
 def document_update(*, actor, document, **fields) -> Document:
     """Change a document's record (titles, summary, unit in charge, plan period); never its text."""
-    unknown = set(fields) - set(DOCUMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"document_update: unknown fields {sorted(unknown)}; the text changes by a new version")
     document = Document.objects.select_for_update().get(pk=document.pk)
-    changed = sorted(name for name, value in fields.items() if getattr(document, name) != value)
+    # The text itself changes only by a new version (document_publish_version).
+    changed = apply_changes(document, fields, allowed=DOCUMENT_FIELDS, service="document_update")
     if not changed:
         return document
-    for name in changed:
-        setattr(document, name, fields[name])
     document_check(kind=document.kind, period_start_year=document.period_start_year,
                    period_end_year=document.period_end_year)
     document.full_clean()

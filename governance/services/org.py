@@ -15,6 +15,7 @@ from citizens.services import violated_constraint
 
 from ..errors import GovernanceError
 from ..models import OrgAssignment, OrgUnit
+from .changes import apply_changes
 
 Kind = OrgUnit.Kind
 
@@ -104,15 +105,11 @@ def org_unit_create(*, actor, code, kind, name_ko, name_en, parent=None, **field
 @transaction.atomic
 def org_unit_update(*, actor, unit, **fields) -> OrgUnit:
     """Change a unit's descriptive fields (names, mandate, public contact, order)."""
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"org_unit_update: unknown fields {sorted(unknown)}; use org_unit_move or org_unit_deactivate")
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    changed = sorted(name for name, value in fields.items() if getattr(unit, name) != value)
+    # The parent and the active flag change through org_unit_move and org_unit_deactivate.
+    changed = apply_changes(unit, fields, allowed=UNIT_FIELDS, service="org_unit_update")
     if not changed:
         return unit
-    for name in changed:
-        setattr(unit, name, fields[name])
     unit.full_clean()
     unit.save(update_fields=changed)
     audit_record(actor=actor, action="org_unit.update", target=unit, summary={"code": unit.code, "fields": changed})

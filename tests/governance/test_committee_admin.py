@@ -12,31 +12,13 @@ from audit.models import AuditEvent
 from governance.models import Attendance, Committee, DrawRecord, Meeting, Membership, OrgUnit, Volunteer
 from governance.services import meetings as meeting_services
 
-from .test_committee_support import appoint, english, fill, make_committee, make_person
+from .test_committee_support import appoint, fill, make_committee, make_person
 from .test_org_support import admin_login, assign, make_official, make_unit
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english(client):
-    """These tests read the English texts of refusals (the Korean ones are checked in the pages' tests):
-    services run in English, and the admin (outside the language prefixes) is asked for English."""
-    from django.utils import translation
-
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 PERMS = [f"{action}_{model}" for action in ("view", "change", "add")
          for model in ("committee", "membership", "meeting", "volunteer", "drawrecord", "attendance", "agendaitem")]
-
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    with english():
-        yield
 
 
 @pytest.fixture

@@ -11,15 +11,10 @@ from governance.errors import GovernanceError
 from governance.models import Membership
 from governance.services import committees as services
 
-from .test_committee_support import appoint, english, fill, make_committee, make_person, years_before
+from .test_committee_support import appoint, fill, make_committee, make_person, years_before
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    with english():
-        yield
 
 TODAY = date(2026, 3, 1)
 

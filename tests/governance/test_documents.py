@@ -14,19 +14,7 @@ from governance.services.documents import document_create, document_publish_vers
 
 from .test_org_support import make_document, make_official, make_unit
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english(client):
-    """These tests read the English texts of refusals (the Korean ones are checked in the pages' tests):
-    services run in English, and the admin (outside the language prefixes) is asked for English."""
-    from django.utils import translation
-
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 V1 = "제1장 총칙\n(목적) 스마트도시 조성\n(정의) 관계 법령에 따른다\n(위원회) 22명 이내\n(임기) 2년"
 V2 = "제1장 총칙\n(목적) 스마트도시 조성\n(정의) 관계 법령에 따른다\n(데이터 개방) 데이터를 개방한다\n(위원회) 당연직 5명, 위촉 17명\n(임기) 2년"

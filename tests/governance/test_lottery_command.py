@@ -15,15 +15,10 @@ from governance.errors import GovernanceError
 from governance.models import DrawRecord, Volunteer
 from governance.services import committees as services
 
-from .test_committee_support import english, make_committee, make_districts, make_person, path
+from .test_committee_support import make_committee, make_districts, make_person, path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    with english():
-        yield
 
 AGES = {"10-29": date(2000, 1, 1), "30-49": date(1985, 1, 1), "50+": date(1960, 1, 1)}
 

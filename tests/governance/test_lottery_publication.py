@@ -13,16 +13,10 @@ from governance import lottery
 from governance.models import DrawRecord, Membership, Volunteer
 from governance.services import committees as services
 
-from .test_committee_support import english, make_districts, make_person, path
+from .test_committee_support import make_districts, make_person, path
 from .test_lottery_command import pb, pool, run  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    with english():
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 
 def test_the_public_data_gives_vulnerable_groups_as_a_count_only(client, pb, pool):  # noqa: F811

@@ -16,15 +16,9 @@ from governance.models import Attendance, Meeting
 from governance.services import meetings as services
 from notifications.models import Notification
 
-from .test_committee_support import appoint, english, fill, make_committee, make_person, path
+from .test_committee_support import appoint, fill, make_committee, make_person, path
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _messages_in_english():
-    with english():
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 
 def schedule(committee, *, days=-1, **fields):

@@ -9,19 +9,7 @@ from governance.models import DocumentVersion, OrgAssignment, OrgUnit
 
 from .test_org_support import admin_login, assign, make_document, make_official, make_project, make_tree, make_unit
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english(client):
-    """Services run in English here; the admin, outside the language prefixes, always answers in
-    Korean (the site's language), so its messages are checked in Korean."""
-    from django.utils import translation
-
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 UNIT_PERMS = ["view_orgunit", "change_orgunit", "add_orgunit", "view_orgassignment", "add_orgassignment",
               "change_orgassignment"]

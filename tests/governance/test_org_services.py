@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from audit.models import AuditEvent
 from governance.errors import GovernanceError
@@ -13,18 +12,7 @@ from governance.services import org as services
 
 from .test_org_support import assign, make_document, make_official, make_tree, make_unit
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english(client):
-    """These tests read the English texts of refusals (the Korean ones are checked in the pages' tests):
-    services run in English, and the admin (outside the language prefixes) is asked for English."""
-
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 Kind = OrgUnit.Kind
 
 

@@ -14,19 +14,7 @@ from governance.services.reviews import ReviewError
 
 from .test_review_support import add_conflict, add_review, make_committee, make_item, make_membership
 
-
-@pytest.fixture(autouse=True)
-def _messages_in_english(client):
-    """These tests read the English texts of refusals (the Korean ones are checked in the pages' tests):
-    services run in English, and the admin (outside the language prefixes) is asked for English."""
-    from django.utils import translation
-
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("messages_in_english")]
 
 KIND = "testing.project"
 

@@ -15,6 +15,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from tests.broker_support import drop_broker_connections
+
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).parent / "celery"
 
@@ -84,16 +86,6 @@ class RedisServer:
         wait_until(lambda: not self.ping(), timeout=5, what="redis-server to stop")
 
 
-@pytest.fixture(autouse=True)
-def _closed_publish_breaker():
-    """A broker outage staged by one test must not pause publishing in the next."""
-    from notifications.dispatch import publish_breaker
-
-    publish_breaker.close()
-    yield
-    publish_breaker.close()
-
-
 @pytest.fixture
 def private_redis(tmp_path):
     server = RedisServer(tmp_path)
@@ -104,16 +96,6 @@ def private_redis(tmp_path):
         server.stop()
 
 
-def _reset_broker_pools(app):
-    # The app caches its broker connections and producers; drop them so the next publish
-    # connects to whatever broker_url now says.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None and amqp._producer_pool is not None:
-        amqp._producer_pool.force_close_all()
-        amqp._producer_pool = None
 
 
 @dataclass
@@ -133,12 +115,12 @@ def broker(private_redis, settings, monkeypatch):
     saved = {key: app.conf.get(key) for key in ("broker_url", "task_default_queue", "task_always_eager")}
     app.conf.update(broker_url=private_redis.url, task_default_queue=queue, task_always_eager=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    _reset_broker_pools(app)
+    drop_broker_connections(app)
     try:
         yield Broker(redis=private_redis, queue=queue)
     finally:
         app.conf.update(saved)
-        _reset_broker_pools(app)
+        drop_broker_connections(app)
 
 
 def worker_database_url():

@@ -5,19 +5,10 @@ import pytest
 
 from citizens.models import Citizen
 from notifications.backends.sms import MemorySmsBackend
-from notifications.dispatch import publish_breaker
 from notifications.kinds import NotificationKind, register_kind, unregister_kind
 
 TEMPLATES = Path(__file__).parent / "templates"
 WHEN = datetime.date(2025, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _closed_publish_breaker():
-    """A broker failure in one test must not pause publishing in the next."""
-    publish_breaker.close()
-    yield
-    publish_breaker.close()
 
 
 @pytest.fixture

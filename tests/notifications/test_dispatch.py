@@ -10,21 +10,12 @@ from freezegun import freeze_time
 from notifications import dispatch
 from notifications.models import Notification
 from notifications.services import notify
+from tests.broker_support import drop_broker_connections
 
 # Nothing listens on port 1: every connection is refused at once.
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
-def _drop_broker_connections(app):
-    # The app caches its broker connections and producers; drop them so that the next publish
-    # connects to whatever broker_url now says.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None and amqp._producer_pool is not None:
-        amqp._producer_pool.force_close_all()
-        amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -37,12 +28,12 @@ def broker_down(settings, monkeypatch):
     saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=CLOSED_PORT_BROKER, task_always_eager=False)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    _drop_broker_connections(app)
+    drop_broker_connections(app)
     try:
         yield
     finally:
         app.conf.update(saved)
-        _drop_broker_connections(app)
+        drop_broker_connections(app)
 
 
 @pytest.fixture
