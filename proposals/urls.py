@@ -1,8 +1,9 @@
-from django.urls import path
-
-from . import views
+from .views import comments, debate, pages, questions
 
 app_name = "proposals"
 urlpatterns = [
-    path("", views.index, name="index"),
+    *pages.urlpatterns,
+    *comments.urlpatterns,
+    *debate.urlpatterns,
+    *questions.urlpatterns,
 ]

@@ -109,14 +109,33 @@ class Proposal(models.Model):
     # Kept by the debate services (a later stage); read when the debate closes.
     debate_participant_count = models.PositiveIntegerField(_("debate participants"), default=0)
 
+    # Set by proposals_advance when the answer is past due; cleared by the answer.
+    answer_overdue_since = models.DateField(_("answer overdue since"), null=True, blank=True)
+
     mayor_answer = models.TextField(_("the Mayor's answer"), blank=True, default="")
     mayor_answered_at = models.DateTimeField(_("the Mayor answered at"), null=True, blank=True)
+
+    # Implementation of an accepted proposal: the overall progress follows its milestones.
+    implementation_progress = models.PositiveSmallIntegerField(_("implementation progress (%)"), default=0)
+    implemented_at = models.DateTimeField(_("implemented at"), null=True, blank=True)
+
+    image = models.ImageField(_("image"), upload_to="proposals/%Y/%m/", blank=True, default="")
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True, default="")
+    # Bumped by every edit of a draft, so that a form opened before another edit is refused as stale.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["status", "window_closes_at"], name="proposal_status_window")]
+        indexes = [
+            models.Index(fields=["status", "window_closes_at"], name="proposal_status_window"),
+            models.Index(fields=["status", "debate_closes_at"], name="proposal_status_debate"),
+            models.Index(fields=["status", "answer_due_on"], name="proposal_status_due"),
+            models.Index(fields=["-support_count", "-id"], name="proposal_most_supported"),
+            models.Index(fields=["-published_at", "-id"], name="proposal_newest"),
+        ]
         constraints = [
             models.CheckConstraint(name="proposal_support_count_not_negative", condition=Q(support_count__gte=0)),
             models.CheckConstraint(
@@ -163,6 +182,22 @@ class Proposal(models.Model):
                 name="proposal_debate_has_window",
                 condition=~Q(status__in=["in_debate", "debate_closed", "awaiting_mayor", "mayor_answered"])
                 | Q(debate_opens_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="proposal_overdue_only_under_review",
+                condition=Q(answer_overdue_since__isnull=True) | Q(status="under_review"),
+            ),
+            models.CheckConstraint(
+                name="proposal_progress_is_percentage", condition=Q(implementation_progress__lte=100)
+            ),
+            # Only an accepted (or partly accepted) answer is implemented, and only when complete.
+            models.CheckConstraint(
+                name="proposal_implemented_when_accepted_and_complete",
+                condition=Q(implemented_at__isnull=True)
+                | Q(answer_type__in=["accepted", "partially_accepted"], implementation_progress=100),
+            ),
+            models.CheckConstraint(
+                name="proposal_image_has_description", condition=Q(image="") | ~Q(image_alt="")
             ),
             models.CheckConstraint(
                 name="proposal_mayor_answer_iff_answered",

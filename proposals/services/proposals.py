@@ -12,7 +12,6 @@ PROPOSALS_DEBATE_DAYS = 30, PROPOSALS_MAYOR_THRESHOLD = 1000.
 
 import calendar
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -27,9 +26,10 @@ from audit.services import audit_record, ledger_append
 from citizens.services import violated_constraint
 from notifications.services import notify
 
-from . import rules as proposal_rules
-from .errors import ProposalError
-from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Assignment, Follow, Proposal, StageChange, Support
+from .. import rules as proposal_rules
+from ..errors import ProposalError
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Assignment, Follow, Proposal, StageChange, Support
+from ..text import clean_text, contains_html
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +43,6 @@ DEFAULTS = {
     "DEBATE_DAYS": 30,
     "MAYOR_THRESHOLD": 1000,
 }
-
-# "<" followed by a letter, "/", "!" or "?" opens a tag, a comment or a declaration; "a < b" does not.
-HTML_TAG_RE = re.compile(r"<[A-Za-z/!?]")
 
 CONSTRAINT_MESSAGES = {
     # PostgreSQL names the constraint; SQLite names the last column of the unique index.
@@ -65,24 +62,6 @@ def add_months(day: date, months: int) -> date:
 
 
 # --- Input ----------------------------------------------------------------------------------
-
-
-def _clean_text(value, *, field_name, label, max_length):
-    text = (value or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise ProposalError(_("Write the %(field)s.") % {"field": label}, field=field_name)
-    if len(text) > max_length:
-        raise ProposalError(
-            _("The %(field)s may be at most %(max)s characters long (it has %(length)s).")
-            % {"field": label, "max": max_length, "length": len(text)},
-            field=field_name,
-        )
-    if HTML_TAG_RE.search(text):
-        raise ProposalError(
-            _("The %(field)s is plain text: remove the HTML tags (text such as <b> or </p>).") % {"field": label},
-            field=field_name,
-        )
-    return text
 
 
 def _lock(proposal) -> Proposal:
@@ -148,8 +127,8 @@ def _notify_stage(proposal, change):
 def proposal_create_draft(*, author, title, body, category, district=None) -> Proposal:
     if author.phone_verified_at is None:
         raise ProposalError(_("Verify your mobile phone before writing a proposal."))
-    title = _clean_text(title, field_name="title", label=_("title"), max_length=TITLE_MAX_LENGTH)
-    body = _clean_text(body, field_name="body", label=_("proposal"), max_length=BODY_MAX_LENGTH)
+    title = clean_text(title, field_name="title", label=_("title"), max_length=TITLE_MAX_LENGTH)
+    body = clean_text(body, field_name="body", label=_("proposal"), max_length=BODY_MAX_LENGTH)
     with transaction.atomic():
         proposal = Proposal.objects.create(author=author, title=title, body=body, category=category, district=district)
         Follow.objects.create(proposal=proposal, citizen=author)
@@ -157,16 +136,23 @@ def proposal_create_draft(*, author, title, body, category, district=None) -> Pr
     return proposal
 
 
-def proposal_update_draft(*, author, proposal, title, body, category, district=None) -> Proposal:
-    title = _clean_text(title, field_name="title", label=_("title"), max_length=TITLE_MAX_LENGTH)
-    body = _clean_text(body, field_name="body", label=_("proposal"), max_length=BODY_MAX_LENGTH)
+def proposal_update_draft(*, author, proposal, title, body, category, district=None, version=None) -> Proposal:
+    """Edit a draft. `version` is the draft's version the form was opened on: a form opened before
+    another edit (another tab, another device) is refused as stale instead of overwriting it."""
+    title = clean_text(title, field_name="title", label=_("title"), max_length=TITLE_MAX_LENGTH)
+    body = clean_text(body, field_name="body", label=_("proposal"), max_length=BODY_MAX_LENGTH)
     with transaction.atomic():
         proposal = _lock(proposal)
         if proposal.author_id != author.pk:
             raise ProposalError(_("Only the proposer may edit a draft."))
         _require_status(proposal, Status.DRAFT, message=_("A published proposal can no longer be edited."))
+        if version is not None and int(version) != proposal.version:
+            raise ProposalError(
+                _("This draft was changed after you opened the form (in another window?). Reload it and edit again.")
+            )
         proposal.title, proposal.body, proposal.category, proposal.district = title, body, category, district
-        proposal.save(update_fields=["title", "body", "category", "district"])
+        proposal.version += 1
+        proposal.save(update_fields=["title", "body", "category", "district", "version", "updated_at"])
         audit_record(actor=author, action="proposal.update_draft", target=proposal)
     return proposal
 
@@ -336,7 +322,7 @@ def proposal_answer(*, actor, proposal, answer_type, reason, plan="", now=None) 
     if answer_type in {Proposal.AnswerType.ACCEPTED, Proposal.AnswerType.PARTIALLY_ACCEPTED} and not plan:
         raise ProposalError(_("An accepted proposal needs an implementation plan."), field="plan")
     for value, name in ((reason, "reason"), (plan, "plan")):
-        if HTML_TAG_RE.search(value):
+        if contains_html(value):
             raise ProposalError(_("Answers are plain text: remove the HTML tags."), field=name)
     with transaction.atomic():
         proposal = _lock(proposal)
@@ -345,9 +331,13 @@ def proposal_answer(*, actor, proposal, answer_type, reason, plan="", now=None) 
         _require_status(proposal, Status.UNDER_REVIEW, message=_("Only a proposal under review can be answered."))
         proposal.answer_type, proposal.answer_reason, proposal.implementation_plan = answer_type, reason, plan
         proposal.answered_at, proposal.answered_by = now, actor
+        proposal.answer_overdue_since = None
         _move(
             proposal, Status.ANSWERED, actor=actor, now=now, reason=reason,
-            update_fields=["answer_type", "answer_reason", "implementation_plan", "answered_at", "answered_by"],
+            update_fields=[
+                "answer_type", "answer_reason", "implementation_plan", "answered_at", "answered_by",
+                "answer_overdue_since",
+            ],
             summary={"answer_type": answer_type},
         )
     return proposal
@@ -386,7 +376,7 @@ def proposal_promote(*, actor, proposal, reason, now=None) -> Proposal:
 
 def proposal_mayor_answer(*, actor, proposal, answer, now=None) -> Proposal:
     now = now or timezone.now()
-    answer = _clean_text(answer, field_name="answer", label=_("answer"), max_length=BODY_MAX_LENGTH)
+    answer = clean_text(answer, field_name="answer", label=_("answer"), max_length=BODY_MAX_LENGTH)
     with transaction.atomic():
         proposal = _lock(proposal)
         if not proposal_rules.can_promote.test(actor, proposal):
@@ -485,9 +475,26 @@ def proposal_advance(*, now=None) -> AdvanceReport:
             report.to_mayor.append(proposal.pk)
         elif moved == Status.DEBATE_CLOSED:
             report.debates_closed.append(proposal.pk)
-    report.overdue = list(
-        Proposal.objects.filter(status=Status.UNDER_REVIEW, answer_due_on__lt=timezone.localdate(now))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    report.overdue = proposal_flag_overdue(now=now)
     return report
+
+
+def proposal_flag_overdue(*, now) -> list[int]:
+    """Flag the answers past due (the day after the due date); returns every overdue proposal.
+
+    A flag is set once: the day it became overdue, which the public "awaiting answer" page counts from.
+    """
+    today = timezone.localdate(now)
+    overdue = Proposal.objects.filter(status=Status.UNDER_REVIEW, answer_due_on__lt=today)
+    with transaction.atomic():
+        newly = list(
+            overdue.filter(answer_overdue_since__isnull=True).select_for_update().order_by("pk")
+            .values_list("pk", "answer_due_on")
+        )
+        for pk, due_on in newly:
+            Proposal.objects.filter(pk=pk).update(answer_overdue_since=due_on + timedelta(days=1))
+            audit_record(
+                actor=None, action="proposal.answer_overdue", target=("proposals.proposal", pk),
+                summary={"due_on": due_on.isoformat()},
+            )
+    return list(overdue.order_by("pk").values_list("pk", flat=True))

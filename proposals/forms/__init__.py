@@ -1,0 +1,1 @@
+"""Forms of Democratic Seoul's pages, one module per concept."""

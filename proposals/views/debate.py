@@ -1,0 +1,3 @@
+"""Pages and htmx fragments for debate."""
+
+urlpatterns = []
