@@ -1,0 +1,5 @@
+"""Reads for the comment section (being built)."""
+
+
+def comment_section(*, proposal, viewer, page_number=1):
+    return None

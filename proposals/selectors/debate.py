@@ -1,0 +1,5 @@
+"""Reads for the debate section (being built)."""
+
+
+def debate_section(*, proposal, viewer):
+    return None

@@ -1,0 +1,5 @@
+"""Reads for the implementation section (being built)."""
+
+
+def implementation_section(*, proposal):
+    return None
