@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
+from audit.models import AuditEvent
 from notifications.models import Notification
 from proposals.models import Proposal, StageChange
 from proposals.services import (
@@ -86,6 +87,32 @@ def test_overdue_answers_are_listed(published, supporters):
         proposal_advance()
     with freeze_time(PUBLISHED_AT + timedelta(days=62)):
         assert proposal_advance().overdue == [published.pk]
+
+
+def test_an_overdue_answer_is_flagged_once_from_the_day_after_the_due_date(published, supporters, official):
+    supported_by(published, supporters, 50)
+    with freeze_time(CLOSES):
+        proposal_advance()
+    published.refresh_from_db()
+    due_on = published.answer_due_on
+    with freeze_time(PUBLISHED_AT + timedelta(days=45)):
+        proposal_advance()
+    published.refresh_from_db()
+    assert published.answer_overdue_since is None  # not yet due
+
+    for days in (62, 70):  # run twice: the flag keeps the first day it was overdue
+        with freeze_time(PUBLISHED_AT + timedelta(days=days)):
+            proposal_advance()
+    published.refresh_from_db()
+    assert published.answer_overdue_since == due_on + timedelta(days=1)
+    assert AuditEvent.objects.filter(action="proposal.answer_overdue", target_id=str(published.pk)).count() == 1
+
+    proposal_answer(
+        actor=official, proposal=published, answer_type="already_in_place", reason="이미 시행 중입니다.",
+        now=PUBLISHED_AT + timedelta(days=71),
+    )
+    published.refresh_from_db()
+    assert published.status == "answered" and published.answer_overdue_since is None
 
 
 def test_stage_changes_notify_the_proposer_and_followers(published, supporters, make_citizen, author):

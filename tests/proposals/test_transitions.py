@@ -14,6 +14,7 @@ from proposals.services import (
     proposal_promote,
     proposal_publish,
     proposal_support,
+    proposal_update_draft,
 )
 
 from .conftest import PUBLISHED_AT
@@ -171,3 +172,17 @@ def test_promotion_needs_a_reason_and_the_panel(draft, unit, make_citizen, super
     proposal.refresh_from_db()
     assert proposal.status == S.IN_DEBATE and proposal.promotion_reason == "우수제안"
     assert proposal.stages.get().reason == "우수제안"
+
+
+def test_a_stale_draft_form_is_refused_and_changes_nothing(draft, author, category):
+    opened_at = draft.version
+    proposal_update_draft(
+        author=author, proposal=draft, title="첫 번째 수정", body=draft.body, category=category, version=opened_at
+    )
+    with pytest.raises(ProposalError, match="changed after you opened the form"):
+        proposal_update_draft(
+            author=author, proposal=draft, title="오래된 창의 수정", body="다른 내용", category=category,
+            version=opened_at,
+        )
+    draft.refresh_from_db()
+    assert (draft.title, draft.version) == ("첫 번째 수정", opened_at + 1)
