@@ -11,13 +11,17 @@ class ProposalsConfig(AppConfig):
         from citizens.registry import register_personal_data
         from governance.registry import register_subject_kind
 
-        from . import rules  # noqa: F401 -- registers the permissions
+        from . import comment_rules, question_rules, rules  # noqa: F401 -- register the permissions
+        from .my_seoul import register_my_seoul_panel
         from .notifications import register_notification_kinds
+        from .notifications_implementation import register_implementation_notification_kinds
         from .personal_data import HANDLER
         from .services import SCOPE_PREFIX, ledger_recount, ledger_scopes
         from .subjects import SUBJECT_KIND
 
         register_notification_kinds()
+        register_implementation_notification_kinds()
+        register_my_seoul_panel()
         register_recount(SCOPE_PREFIX, ledger_recount, scopes=ledger_scopes)
         register_personal_data(HANDLER)
         register_subject_kind(SUBJECT_KIND)

@@ -13,8 +13,7 @@ def describe_proposal(subject_id: str):
     proposal = Proposal.objects.filter(pk=subject_id).exclude(status=Proposal.Status.DRAFT).only("title").first()
     if proposal is None:
         return None
-    # The detail page comes with the pages; until then the channel's index.
-    return proposal.title, reverse("proposals:index")
+    return proposal.title, reverse("proposals:detail", args=[proposal.pk])
 
 
 SUBJECT_KIND = SubjectKind(kind="proposals.proposal", label=_("Citizen proposal"), describe=describe_proposal)

@@ -30,6 +30,8 @@ from .. import rules as proposal_rules
 from ..errors import ProposalError
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Assignment, Follow, Proposal, StageChange, Support
 from ..text import clean_text, contains_html
+from .images import clean_image_alt, prepare_image
+from .questions import question_close_due
 
 logger = logging.getLogger(__name__)
 
@@ -124,36 +126,84 @@ def _notify_stage(proposal, change):
 # --- Drafting and publishing ----------------------------------------------------------------
 
 
-def proposal_create_draft(*, author, title, body, category, district=None) -> Proposal:
+def _discard_stored_file(storage, name):
+    """Remove a file stored by a transaction that did not commit (or one no longer pointed to)."""
+    if name:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete the stored file %s", name)
+
+
+def proposal_create_draft(*, author, title, body, category, district=None, image=None, image_alt="") -> Proposal:
+    """Write a draft. `image` (optional) is an uploaded file, checked and re-encoded by
+    images.prepare_image; `image_alt` is then required."""
     if author.phone_verified_at is None:
         raise ProposalError(_("Verify your mobile phone before writing a proposal."))
     title = clean_text(title, field_name="title", label=_("title"), max_length=TITLE_MAX_LENGTH)
     body = clean_text(body, field_name="body", label=_("proposal"), max_length=BODY_MAX_LENGTH)
-    with transaction.atomic():
-        proposal = Proposal.objects.create(author=author, title=title, body=body, category=category, district=district)
-        Follow.objects.create(proposal=proposal, citizen=author)
-        audit_record(actor=author, action="proposal.create_draft", target=proposal)
+    prepared = prepare_image(image) if image else None
+    image_alt = clean_image_alt(image_alt, has_image=prepared is not None)
+    proposal = Proposal(
+        author=author, title=title, body=body, category=category, district=district, image_alt=image_alt
+    )
+    try:
+        with transaction.atomic():
+            if prepared is not None:
+                proposal.image.save(prepared.name, prepared, save=False)
+            proposal.save()
+            Follow.objects.create(proposal=proposal, citizen=author)
+            audit_record(actor=author, action="proposal.create_draft", target=proposal)
+    except BaseException:
+        _discard_stored_file(proposal.image.storage, proposal.image.name if prepared is not None else "")
+        raise
     return proposal
 
 
-def proposal_update_draft(*, author, proposal, title, body, category, district=None, version=None) -> Proposal:
+def proposal_update_draft(
+    *, author, proposal, title, body, category, district=None, version=None, image=None, image_alt=None,
+    remove_image=False,
+) -> Proposal:
     """Edit a draft. `version` is the draft's version the form was opened on: a form opened before
-    another edit (another tab, another device) is refused as stale instead of overwriting it."""
+    another edit (another tab, another device) is refused as stale instead of overwriting it.
+
+    `image`: a new image replaces the old one; `remove_image` drops it; neither keeps it.
+    `image_alt`: None keeps the description; it is required while the draft has an image."""
     title = clean_text(title, field_name="title", label=_("title"), max_length=TITLE_MAX_LENGTH)
     body = clean_text(body, field_name="body", label=_("proposal"), max_length=BODY_MAX_LENGTH)
-    with transaction.atomic():
-        proposal = _lock(proposal)
-        if proposal.author_id != author.pk:
-            raise ProposalError(_("Only the proposer may edit a draft."))
-        _require_status(proposal, Status.DRAFT, message=_("A published proposal can no longer be edited."))
-        if version is not None and int(version) != proposal.version:
-            raise ProposalError(
-                _("This draft was changed after you opened the form (in another window?). Reload it and edit again.")
+    prepared = prepare_image(image) if image else None
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            proposal = _lock(proposal)
+            if proposal.author_id != author.pk:
+                raise ProposalError(_("Only the proposer may edit a draft."))
+            _require_status(proposal, Status.DRAFT, message=_("A published proposal can no longer be edited."))
+            if version is not None and int(version) != proposal.version:
+                raise ProposalError(
+                    _("This draft was changed after you opened the form (in another window?). Reload it and edit again.")
+                )
+            has_image = prepared is not None or (bool(proposal.image) and not remove_image)
+            alt = clean_image_alt(proposal.image_alt if image_alt is None else image_alt, has_image=has_image)
+            replaced = proposal.image.name if proposal.image and (prepared is not None or remove_image) else ""
+            if prepared is not None:
+                proposal.image.save(prepared.name, prepared, save=False)
+                stored_name = proposal.image.name
+            elif remove_image:
+                proposal.image = ""
+            proposal.title, proposal.body, proposal.category, proposal.district = title, body, category, district
+            proposal.image_alt = alt
+            proposal.version += 1
+            proposal.save(
+                update_fields=["title", "body", "category", "district", "image", "image_alt", "version", "updated_at"]
             )
-        proposal.title, proposal.body, proposal.category, proposal.district = title, body, category, district
-        proposal.version += 1
-        proposal.save(update_fields=["title", "body", "category", "district", "version", "updated_at"])
-        audit_record(actor=author, action="proposal.update_draft", target=proposal)
+            audit_record(actor=author, action="proposal.update_draft", target=proposal)
+            if replaced:
+                storage = proposal.image.storage
+                transaction.on_commit(lambda: _discard_stored_file(storage, replaced))
+    except BaseException:
+        _discard_stored_file(proposal.image.storage, stored_name)
+        raise
     return proposal
 
 
@@ -398,6 +448,7 @@ class AdvanceReport:
     to_mayor: list[int] = field(default_factory=list)
     debates_closed: list[int] = field(default_factory=list)
     overdue: list[int] = field(default_factory=list)
+    questions_closed: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -451,7 +502,8 @@ def proposal_close_debate(*, proposal, now) -> str | None:
 
 
 def proposal_advance(*, now=None) -> AdvanceReport:
-    """Everything that time moves: windows that closed, debates due to open or close, overdue answers.
+    """Everything that time moves: windows that closed, debates due to open or close, overdue answers,
+    and the Seoul asks questions past their closing date.
 
     Safe to run twice (each proposal is re-checked under its lock). Each proposal moves in its
     own transaction, so one failure does not hold back the others.
@@ -476,6 +528,7 @@ def proposal_advance(*, now=None) -> AdvanceReport:
         elif moved == Status.DEBATE_CLOSED:
             report.debates_closed.append(proposal.pk)
     report.overdue = proposal_flag_overdue(now=now)
+    report.questions_closed = question_close_due(now=now)
     return report
 
 

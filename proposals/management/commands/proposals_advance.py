@@ -5,8 +5,8 @@ from proposals.services import proposal_advance
 
 class Command(BaseCommand):
     help = (
-        "Close expired support windows, open and close debates, and list overdue department answers. "
-        "Safe to run twice."
+        "Close expired support windows, open and close debates, flag overdue department answers and "
+        "close Seoul asks questions past their date. Safe to run twice."
     )
 
     def handle(self, *args, **options):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
             ("Debates closed, awaiting the Mayor", report.to_mayor),
             ("Debates closed", report.debates_closed),
             ("Department answers overdue", report.overdue),
+            ("Seoul asks questions closed", report.questions_closed),
         ]
         for label, ids in lines:
             shown = ", ".join(str(pk) for pk in ids[:50]) + (" ..." if len(ids) > 50 else "")

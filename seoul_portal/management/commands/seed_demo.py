@@ -11,6 +11,7 @@ from citizens.consents import purposes
 from citizens.models import Citizen, District, email_blind_index, phone_blind_index
 from citizens.phones import normalize_mobile
 from governance import demo as governance_demo
+from proposals import demo as proposals_demo
 
 DEMO_OFFICIAL_EMAIL = "official@demo.seoul.example"
 DEMO_OFFICIAL_PASSWORD = "demo-official-2026"  # noqa: S105 — a demo account on a developer's machine
@@ -23,7 +24,10 @@ DEMO_CITIZENS = [
 
 
 class Command(BaseCommand):
-    help = "Load demo data (an official, citizens, the smart-city organisation and committees); safe to run again."
+    help = (
+        "Load demo data (an official, citizens, the smart-city organisation and committees, Democratic Seoul); "
+        "safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -37,10 +41,15 @@ class Command(BaseCommand):
             self._citizen(normalize_mobile(phone), birth_date, district_code, gender)
         governance_demo.seed()
         self._committee_sign_ins()
+        proposals_demo.seed(
+            proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
+            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
         self.stdout.write("  Smart City Committee (/review/): secretary 010-0000-0100, chair 010-0000-0101.")
+        self.stdout.write("  Democratic Seoul (/proposals/): proposals at every stage; 010-0000-0001 wrote two of them.")
 
     def _committee_sign_ins(self):
         """Give two demo committee members a phone, so that /review/ can be tried by signing in."""
