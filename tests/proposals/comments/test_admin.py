@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
 from proposals.admin import comments as comment_admin
@@ -127,7 +128,8 @@ def test_restoring_a_comment(as_moderator, queue):
     assert (hidden.status, hidden.report_count) == (Comment.Status.VISIBLE, 0)
     assert as_moderator.get(change_url(hidden)).status_code == 200
     # The reports stay, as the record of the decision, marked closed.
-    shown = str(comment_admin.CommentModerationAdmin(Comment, admin.site).reports_display(hidden))
+    with translation.override("en"):
+        shown = str(comment_admin.CommentModerationAdmin(Comment, admin.site).reports_display(hidden))
     assert shown.count("(closed)") == 3 and "(open)" not in shown
 
 
