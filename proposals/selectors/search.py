@@ -1,17 +1,19 @@
 """Searching proposals in Korean: the list's full-text search and the "similar proposals" hint.
 
-Korean runs words together ("심야버스노선"), so a word is searched as a substring, never as a
-whole token. On PostgreSQL the substring test is `ILIKE`, which the trigram GIN indexes of
-migration 0003 serve (Django's `icontains` is `UPPER(x) LIKE UPPER(y)` there, which no index
-serves); trigram similarity then ranks the matches. SQLite has no such index: plain substring
-matching, ranked by how many words the title holds.
+Korean runs words together ("심야버스노선") and is spaced loosely ("야간 개관", "야간개관"), so a
+word is searched as a substring of the text with its spaces removed, never as a whole token. On
+PostgreSQL the test is `replace(col, ' ', '') ILIKE`, which the trigram GIN indexes of migration
+0004 serve (Django's `icontains` is `UPPER(x) LIKE UPPER(y)` there, which no index serves);
+trigram similarity then ranks the matches. SQLite has no such index: plain substring matching,
+ranked by how many words the title holds.
 """
 
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, F, FloatField, Lookup, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, F, FloatField, Func, Lookup, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Greatest, Replace
+from django.db.models.lookups import IContains
 
 from ..models import TITLE_MAX_LENGTH
 
@@ -33,6 +35,14 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
+class WithoutSpaces(Func):
+    """`replace(col, ' ', '')`, written with literals so that PostgreSQL matches it to the
+    expression indexes of migration 0004."""
+
+    template = "replace(%(expressions)s, ' ', '')"
+    output_field = TextField()
+
+
 def uses_trigrams() -> bool:
     return connection.vendor == "postgresql"
 
@@ -49,9 +59,10 @@ def _like_pattern(word: str) -> str:
 
 
 def _contains(field: str, word: str):
+    """The field holds the word, ignoring spaces in either (the words have none: they are split on them)."""
     if uses_trigrams():
-        return ILike(F(field), Value(_like_pattern(word), output_field=TextField()))
-    return Q(**{f"{field}__icontains": word})
+        return ILike(WithoutSpaces(F(field)), Value(_like_pattern(word), output_field=TextField()))
+    return IContains(Replace(F(field), Value(" "), Value(""), output_field=TextField()), word)
 
 
 def _words_in_title(words):

@@ -178,3 +178,13 @@ def test_the_list_costs_the_same_queries_for_2_or_25_proposals(client, make_prop
         assert get(client, **params).status_code == 200
     assert len(many) == len(few)
     assert len(few) <= 4  # categories, districts, the count and the page
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [("시립도서관 야간 개관 연장", "도서관 야간개관"), ("심야버스 노선", "심야 버스"), ("심야 버스 노선", "심야버스")],
+)
+def test_search_ignores_how_korean_words_are_spaced(client, make_proposal, title, query):
+    make_proposal(title=title, body="본문")
+    make_proposal(title="공원 산책로 조명 설치", body="밤에 어둡습니다.")
+    assert titles(get(client, q=query)) == [title]
