@@ -39,15 +39,15 @@ class DebateStanceForm(forms.ModelForm):
         argument.validators = []
         argument.widget.attrs["maxlength"] = ARGUMENT_MAX_LENGTH
         argument.help_text = _(
-            "Plain text, at most %(max)s characters. Others may rate it helpful; changing its text later "
-            "clears those ratings."
+            "Plain text, at most %(max)s characters. Others may rate it helpful; changing its text or your "
+            "stance later clears those ratings."
         ) % {"max": ARGUMENT_MAX_LENGTH}
         if self.instance.pk and self.instance.helpful_count:
             argument.help_text = ngettext(
                 "Plain text, at most %(max)s characters. %(count)s participant rated your argument helpful: "
-                "changing its text clears that rating (changing only your stance keeps it).",
+                "changing its text or your stance clears that rating.",
                 "Plain text, at most %(max)s characters. %(count)s participants rated your argument helpful: "
-                "changing its text clears those ratings (changing only your stance keeps them).",
+                "changing its text or your stance clears those ratings.",
                 self.instance.helpful_count,
             ) % {"max": ARGUMENT_MAX_LENGTH, "count": self.instance.helpful_count}
 

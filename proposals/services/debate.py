@@ -5,12 +5,15 @@
   count that proposals_advance compares with the Mayor's threshold stays exact under concurrent
   requests; changing the stance or the argument while the debate is open does not count again.
 - The proposer may take part: a debate is open to every verified citizen.
-- Changing the text of an argument clears its helpful ratings: a rating was given to the words
-  that were rated, and keeping it would let an argument collect ratings and then say something
-  else. Changing only the side (for → against) keeps the text, and so its ratings.
+- Changing the text of an argument, or the side it is on, clears its helpful ratings: a rating was
+  given to the words that were rated, on the side they argued for; keeping it would let an argument
+  collect ratings and then say something else, or top the other side's strongest arguments.
 - A rating is a toggle (`rated` may ask for one state, so that a double click or a stale page
   does not undo it); never on one's own argument, only on a stance with an argument, only while
   the debate is open. helpful_count is kept exact under the stance's row lock.
+- `now` (given by the demo data and the tests) dates the writes: a stance's created_at and updated_at
+  and a rating's created_at (auto_now_add ignores a value passed on create, so it is set by an update
+  in the same transaction).
 - Stances are not appended to the participation ledger: the ledger holds supports, which decide
   who must answer; the debate's count is public and every act is in the audit log.
 """
@@ -58,28 +61,31 @@ def debate_refusal(proposal, now=None):
 
 
 def stance_refusal(citizen, proposal, now=None):
-    """Why this person may not take a stance now (None when they may): the page shows it in place of the form."""
-    if not getattr(citizen, "is_authenticated", False):
-        return _("Sign in to take part in the debate.")
+    """Why this person may not take a stance now (None when they may): the page shows it in place of the form.
+    The debate's state comes first: a closed debate says so to everyone, rather than inviting to sign in."""
     refusal = debate_refusal(proposal, now)
     if refusal:
         return refusal
+    if not getattr(citizen, "is_authenticated", False):
+        return _("Sign in to take part in the debate.")
     if citizen.phone_verified_at is None:
         return _("Verify your mobile phone before taking part in the debate.")
     return None
 
 
 def rating_refusal(citizen, stance, now=None):
-    """Why this person may not rate this argument now (None when they may). `stance.proposal` is read."""
-    if not getattr(citizen, "is_authenticated", False):
-        return _("Sign in to rate arguments.")
-    if stance.citizen_id == citizen.pk:
+    """Why this person may not rate this argument now (None when they may). `stance.proposal` is read.
+    The debate's state comes before signing in: a closed debate says so to everyone."""
+    signed_in = getattr(citizen, "is_authenticated", False)
+    if signed_in and stance.citizen_id == citizen.pk:
         return _("You cannot rate your own argument.")
     if not stance.argument:
         return _("This stance has no argument to rate.")
     refusal = debate_refusal(stance.proposal, now)
     if refusal:
         return refusal
+    if not signed_in:
+        return _("Sign in to rate arguments.")
     if citizen.phone_verified_at is None:
         return _("Verify your mobile phone before rating arguments.")
     return None
@@ -108,7 +114,9 @@ def _raise_constraint(error):
 
 
 def debate_take_stance(*, citizen, proposal, stance, argument="", now=None) -> DebateStance:
-    """Take a stance in an open debate, or change the one taken; returns the citizen's DebateStance."""
+    """Take a stance in an open debate, or change the one taken; returns the citizen's DebateStance.
+    `now` given dates the stance (created_at when taken, updated_at when taken or changed)."""
+    dated = now is not None
     now = now or timezone.now()
     if citizen.phone_verified_at is None:
         raise ProposalError(_("Verify your mobile phone before taking part in the debate."))
@@ -128,6 +136,9 @@ def debate_take_stance(*, citizen, proposal, stance, argument="", now=None) -> D
                 taken = DebateStance.objects.create(
                     proposal=proposal, citizen=citizen, stance=stance, argument=argument
                 )
+                if dated:  # auto_now_add / auto_now put the clock's time on create
+                    DebateStance.objects.filter(pk=taken.pk).update(created_at=now, updated_at=now)
+                    taken.created_at = taken.updated_at = now
                 Proposal.objects.filter(pk=proposal.pk).update(
                     debate_participant_count=F("debate_participant_count") + 1
                 )
@@ -138,22 +149,25 @@ def debate_take_stance(*, citizen, proposal, stance, argument="", now=None) -> D
                     summary={"stance": stance, "argument": bool(argument), "stance_id": taken.pk},
                 )
                 return taken
-            return _change_stance(existing, citizen=citizen, proposal=proposal, stance=stance, argument=argument)
+            return _change_stance(
+                existing, citizen=citizen, proposal=proposal, stance=stance, argument=argument, now=now
+            )
     except IntegrityError as error:
         _raise_constraint(error)
 
 
-def _change_stance(existing, *, citizen, proposal, stance, argument) -> DebateStance:
+def _change_stance(existing, *, citizen, proposal, stance, argument, now) -> DebateStance:
     argument_changed = existing.argument != argument
     if existing.stance == stance and not argument_changed:
         return existing
-    cleared = 0
-    if argument_changed:
-        cleared, _deleted = ArgumentRating.objects.filter(stance=existing).delete()
-        existing.helpful_count = 0
+    # The text or the side changed: the ratings were given to another argument (see the module's doc).
+    cleared, _deleted = ArgumentRating.objects.filter(stance=existing).delete()
     previous = existing.stance
-    existing.stance, existing.argument = stance, argument
-    existing.save(update_fields=["stance", "argument", "helpful_count", "updated_at"])
+    existing.stance, existing.argument, existing.helpful_count, existing.updated_at = stance, argument, 0, now
+    # An update, not save(): auto_now would put the clock's time in place of `now`.
+    DebateStance.objects.filter(pk=existing.pk).update(
+        stance=stance, argument=argument, helpful_count=0, updated_at=now
+    )
     audit_record(
         actor=citizen,
         action="proposal.debate_stance_change",
@@ -174,7 +188,9 @@ def argument_rate_helpful(*, citizen, stance, rated=None, now=None) -> bool:
     """Rate another participant's argument helpful, or take the rating back; returns whether it is rated.
 
     `rated` None toggles; True or False asks for that state (a repeated request changes nothing).
+    `now` given dates the rating.
     """
+    dated = now is not None
     now = now or timezone.now()
     if citizen.phone_verified_at is None:
         raise ProposalError(_("Verify your mobile phone before rating arguments."))
@@ -191,7 +207,9 @@ def argument_rate_helpful(*, citizen, stance, rated=None, now=None) -> bool:
             if wanted == (existing is not None):
                 return wanted
             if wanted:
-                ArgumentRating.objects.create(stance=stance, citizen=citizen)
+                rating = ArgumentRating.objects.create(stance=stance, citizen=citizen)
+                if dated:  # auto_now_add puts the clock's time on create
+                    ArgumentRating.objects.filter(pk=rating.pk).update(created_at=now)
                 DebateStance.objects.filter(pk=stance.pk).update(helpful_count=F("helpful_count") + 1)
             else:
                 existing.delete()

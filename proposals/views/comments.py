@@ -1,7 +1,8 @@
 """Comments: the paginated section, writing and replying, editing, reporting.
 
-Reading is public. Writing, editing and reporting need a signed-in participant (participant_required
-sends a visitor to sign in, or to the onboarding step they miss); the services say what the comment's
+Reading is public. Writing, editing and reporting need a signed-in participant (participant_action
+sends a visitor to sign in, or to the onboarding step they miss, and then back to the proposal's page at
+the comments, since the POST endpoints cannot be opened; an htmx request by HX-Redirect); the services say what the comment's
 state or the citizen's account does not allow. A comment of a draft and an unknown id answer 404;
 editing someone else's comment answers 403.
 
@@ -12,19 +13,13 @@ redirect to the proposal's page, at the comment, with a message; a comment refus
 comes back on a page of its own with the text kept, so that nothing typed is lost.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
-
-from citizens.access import participant_required
 
 from .. import comment_rules
 from ..errors import ProposalError
@@ -38,6 +33,7 @@ from ..selectors.comments import (
     comment_thread,
 )
 from ..services.comments import comment_edit, comment_post, comment_report
+from .access import participant_action
 
 BAD_REQUEST = 400
 FORBIDDEN = 403
@@ -75,31 +71,6 @@ def _errors(form) -> list[str]:
     return [str(message) for messages_ in form.errors.values() for message in messages_]
 
 
-def _participant(back=None):
-    """participant_required, with two changes. A visitor who is not signed in comes back to
-    `back(*args)` (a POST endpoint cannot be opened after signing in: its proposal's page instead).
-    An htmx request is sent to sign in by a full-page redirect (HX-Redirect), rather than having the
-    sign-in page swapped into the comment section. (The views never answer htmx with a redirect
-    themselves, so any redirect here is the decorator's.)"""
-
-    def decorate(view):
-        guarded = participant_required(view)
-
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated and back is not None:
-                response = redirect_to_login(back(*args, **kwargs))
-            else:
-                response = guarded(request, *args, **kwargs)
-            if request.htmx and response.status_code == 302:
-                return HttpResponseClientRedirect(response["Location"])
-            return response
-
-        return wrapper
-
-    return decorate
-
-
 def _comment_page_url(comment_id) -> str:
     comment = Comment.objects.filter(pk=comment_id).only("proposal_id", "parent_id").first()
     if comment is None:
@@ -134,7 +105,7 @@ def _int_or_none(raw):
         return None
 
 
-@_participant(back=lambda proposal: detail_url(proposal.pk))
+@participant_action(back=lambda request, proposal: detail_url(proposal.pk))
 def _post_comment(request, proposal):
     parent_id = _int_or_none(request.POST.get("parent"))
     form = comment_form(request.POST, parent_id=parent_id)
@@ -201,7 +172,7 @@ def _edit_refusal(comment):
     }
 
 
-@_participant()
+@participant_action()
 @require_http_methods(["GET", "POST"])
 def comment_edit_view(request, comment_id):
     comment = _comment(comment_id)
@@ -280,7 +251,7 @@ def _item(request, comment, *, notice=None, error=None):
 
 
 @require_POST
-@_participant(back=_comment_page_url)
+@participant_action(back=lambda request, comment_id: _comment_page_url(comment_id))
 def comment_report_view(request, comment_id):
     comment = _comment(comment_id)
     form = CommentReportForm(request.POST)

@@ -1,31 +1,32 @@
 """The public debate's pages: taking a stance, all the arguments, rating an argument helpful.
 
 Reading is public: the debate section of a proposal's page (proposals.selectors.debate.debate_section)
-and the arguments page. Taking a stance and rating need a signed-in participant (participant_required
-sends a visitor to sign in, or to the onboarding step they miss); the services say what the debate's
-state or the citizen's account does not allow. A draft, a proposal that never had a debate and an
-unknown id answer 404.
+and the arguments page. Taking a stance and rating need a signed-in participant (participant_action
+sends a visitor to sign in, or to the onboarding step they miss, and then back to the page the form was
+sent from, else the proposal's page at the debate: the POST endpoints cannot be opened); the services say
+what the debate's state or the citizen's account does not allow. A draft, a proposal that never had a
+debate and an unknown id answer 404.
 
 htmx requests get fragments: the debate section's body (with the confirmation in the section's
 live region, swapped out of band) or the helpful button; a refusal is the same fragment with
-status 400. Without JavaScript the forms post normally and redirect back with a message.
+status 400. Without JavaScript the forms post normally and redirect back with a message; a stance
+refused while an argument was typed comes back on a page of its own (status 400) with the text
+kept, so that nothing typed is lost.
 """
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-
-from citizens.access import participant_required
 
 from ..errors import ProposalError
 from ..forms.debate import ArgumentFilterForm, DebateStanceForm
 from ..models import DebateStance, Proposal
 from ..selectors.debate import debate_arguments_page, debate_section
 from ..services.debate import argument_rate_helpful, debate_take_stance, rating_refusal
+from .access import participant_action, sending_page
 
 BAD_REQUEST = 400
 RATED_VALUES = {"1": True, "0": False}
@@ -40,23 +41,25 @@ def _debate_proposal(pk) -> Proposal:
 
 
 def _proposal_url(proposal, anchor) -> str:
-    return f"{reverse('proposals:detail', kwargs={'pk': proposal.pk})}#{anchor}"
+    pk = getattr(proposal, "pk", proposal)
+    return f"{reverse('proposals:detail', kwargs={'pk': pk})}#{anchor}"
 
 
-def _next(request) -> str:
-    """The page a form was sent from (its `next` field), if it is one of ours; without its #anchor."""
-    candidate = request.POST.get("next", "").split("#", 1)[0]
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+_next = sending_page  # the page a form was sent from (its `next` field), if it is one of ours
 
 
 def _back(request, proposal, anchor="debate") -> str:
-    """Where a form without JavaScript returns: the page it was sent from, else the proposal."""
+    """Where a form without JavaScript returns: the page it was sent from, else the proposal (or its pk)."""
     page = _next(request)
     return f"{page}#{anchor}" if page else _proposal_url(proposal, anchor)
+
+
+def _back_to_argument(request, stance_id) -> str:
+    """Where a visitor who rated comes back after signing in: the page they rated on, at the argument."""
+    proposal_id = DebateStance.objects.filter(pk=stance_id).values_list("proposal_id", flat=True).first()
+    if proposal_id is None:
+        return reverse("proposals:index")
+    return _back(request, proposal_id, anchor=f"argument-{stance_id}")
 
 
 def _form_messages(form) -> list[str]:
@@ -64,7 +67,7 @@ def _form_messages(form) -> list[str]:
 
 
 @require_POST
-@participant_required
+@participant_action(back=lambda request, pk: _back(request, pk))
 def debate_stance(request, pk):
     proposal = _debate_proposal(pk)
     form = DebateStanceForm(request.POST)
@@ -94,6 +97,14 @@ def debate_stance(request, pk):
                 },
             )
     if not request.htmx:
+        if _typed_text_refused(request, form):
+            # The citizen gets what they typed back to correct it, not an empty form.
+            return render(
+                request,
+                "proposals/debate_stance.html",
+                {"proposal": proposal, "form": form, "next": _next(request), "back_url": _back(request, proposal)},
+                status=BAD_REQUEST,
+            )
         for message in _form_messages(form):
             messages.error(request, message)
         return redirect(_back(request, proposal))
@@ -108,6 +119,14 @@ def debate_stance(request, pk):
         },
         status=BAD_REQUEST,
     )
+
+
+def _typed_text_refused(request, form) -> bool:
+    """A field of the form was refused (not the debate's state or the account) and an argument was typed."""
+    if "argument" in form.errors:
+        return True
+    field_errors = any(name in form.fields for name in form.errors)
+    return field_errors and bool(request.POST.get("argument", "").strip())
 
 
 @require_GET
@@ -166,7 +185,7 @@ def _helpful_response(request, stance, *, notice, rated=None, is_error=False):
 
 
 @require_POST
-@participant_required
+@participant_action(back=_back_to_argument)
 def argument_helpful(request, stance_id):
     stance = get_object_or_404(
         DebateStance.objects.select_related("proposal").exclude(proposal__status=Proposal.Status.DRAFT), pk=stance_id

@@ -7,11 +7,8 @@ forms work without JavaScript as plain GETs and POSTs that redirect back with a 
 
 import csv
 import json
-from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,9 +19,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
-from citizens.access import next_onboarding_step, participant_required
+from citizens.access import participant_required
 from citizens.models import District
 from seoul_portal.channels import channel_by_slug
 
@@ -61,6 +57,7 @@ from ..services.proposals import (
     proposal_update_draft,
     proposal_withdraw_support,
 )
+from . import access
 
 PAGE_SIZE = 20
 Status = Proposal.Status
@@ -83,24 +80,8 @@ def _detail_url(proposal_or_pk, anchor="") -> str:
     return reverse("proposals:detail", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
-def participant_action(view):
-    """For the POST-only actions on a proposal (support, withdraw, follow): like participant_required,
-    but the visitor comes back to the proposal's page (the action's URL answers only POST), and an
-    htmx request is sent there by a client-side redirect instead of getting the page in a fragment."""
-
-    @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
-        detail = _detail_url(pk, "support")
-        if not request.user.is_authenticated:
-            target = redirect_to_login(detail).url
-        else:
-            step = next_onboarding_step(request.user)
-            if step is None:
-                return view(request, pk, *args, **kwargs)
-            target = f"{reverse(step)}?{urlencode({'next': detail})}"
-        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
-
-    return wrapper
+# The POST-only actions on a proposal (support, withdraw, follow) bring a visitor back to its support box.
+participant_action = access.participant_action(back=lambda request, pk: _detail_url(pk, "support"))
 
 
 # --- The list -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The comment pages over HTTP: htmx fragments and plain forms, refusals, bad input, who may do what."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
@@ -222,6 +223,29 @@ def test_a_citizen_who_has_not_consented_is_sent_to_the_consent_page(client, mak
     client.force_login(make_citizen())
     response = client.post(section_url(published), {"body": "의견"})
     assert response.status_code == 302 and reverse("citizens:consent") in response["Location"]
+
+
+def comes_back_to(location):
+    return parse_qs(urlsplit(location).query)["next"][0]
+
+
+def test_onboarding_brings_the_citizen_back_to_the_proposal_not_to_a_post_endpoint(
+    client, make_citizen, published, comment
+):
+    client.force_login(make_citizen())
+    posted = client.post(section_url(published), {"body": "의견"})
+    assert comes_back_to(posted["Location"]) == detail(published)
+    reported = client.post(report_url(comment), {"reason": "spam"})
+    assert reported["Location"].startswith(reverse("citizens:consent"))
+    assert comes_back_to(reported["Location"]) == detail(published, anchor=f"comment-{comment.pk}")
+    assert client.get(comes_back_to(reported["Location"]).split("#")[0]).status_code == 200  # not a 405
+    htmx = client.post(report_url(comment), {"reason": "spam"}, **HTMX)
+    assert htmx.status_code == 200 and htmx["HX-Redirect"].startswith(reverse("citizens:consent"))
+    assert comes_back_to(htmx["HX-Redirect"]) == detail(published, anchor=f"comment-{comment.pk}")
+    # Editing answers GET: it is where the citizen comes back to.
+    edit = client.get(edit_url(comment))
+    assert comes_back_to(edit["Location"]) == edit_url(comment)
+    assert not CommentReport.objects.exists() and Comment.objects.count() == 1
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])

@@ -112,3 +112,24 @@ def test_nobody_rates_their_own_argument(make_proposal, author):
     proposal = make_proposal("in_debate")
     own = debate_take_stance(citizen=author, proposal=proposal, stance="for", argument="제안자의 보충 설명")
     assert not rules.has_perm("proposals.rate_argument", author, own)
+
+
+@pytest.mark.parametrize("state", ["debate_closed", "debate_expired", "debate_upcoming"])
+def test_a_debate_that_is_not_open_says_so_to_a_visitor_before_asking_to_sign_in(make_proposal, make_citizen, state):
+    from proposals.services.debate import debate_refusal, rating_refusal, stance_refusal
+
+    proposal = make_proposal(state)
+    reason = debate_refusal(proposal)
+    assert reason is not None
+    assert stance_refusal(AnonymousUser(), proposal) == reason
+    argument = DebateStance.objects.create(proposal=proposal, citizen=make_citizen(), stance="for", argument="논거")
+    assert rating_refusal(AnonymousUser(), argument) == reason
+
+
+def test_an_open_debate_asks_a_visitor_to_sign_in(make_proposal, make_citizen):
+    from proposals.services.debate import rating_refusal, stance_refusal
+
+    proposal = make_proposal("in_debate")
+    assert stance_refusal(AnonymousUser(), proposal) == "Sign in to take part in the debate."
+    argument = DebateStance.objects.create(proposal=proposal, citizen=make_citizen(), stance="for", argument="논거")
+    assert rating_refusal(AnonymousUser(), argument) == "Sign in to rate arguments."

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from proposals.errors import ProposalError
@@ -66,15 +67,58 @@ def test_changing_the_argument_text_clears_its_ratings(debate, make_citizen):
         argument_rate_helpful(citizen=reader, stance=stance)
     assert DebateStance.objects.get(pk=stance.pk).helpful_count == 2
 
-    # Only the side changes: the words rated are the same, the ratings stay.
-    debate_take_stance(citizen=writer, proposal=debate, stance="undecided", argument="처음 논거")
-    assert DebateStance.objects.get(pk=stance.pk).helpful_count == 2
-
-    debate_take_stance(citizen=writer, proposal=debate, stance="undecided", argument="완전히 다른 논거")
+    debate_take_stance(citizen=writer, proposal=debate, stance="for", argument="완전히 다른 논거")
     stance.refresh_from_db()
     assert stance.helpful_count == 0 and not ArgumentRating.objects.filter(stance=stance).exists()
     event = AuditEvent.objects.filter(action="proposal.debate_stance_change").latest("pk")
     assert event.summary["ratings_cleared"] == 2
+
+
+def test_changing_only_the_side_clears_its_ratings(debate, make_citizen):
+    """A "for" argument rated helpful must not carry its ratings to the top of the "against" side."""
+    writer, readers = make_citizen(), [make_citizen() for _ in range(3)]
+    stance = debate_take_stance(citizen=writer, proposal=debate, stance="for", argument="같은 논거")
+    for reader in readers:
+        argument_rate_helpful(citizen=reader, stance=stance)
+
+    changed = debate_take_stance(citizen=writer, proposal=debate, stance="against", argument="같은 논거")
+
+    assert changed.helpful_count == 0
+    stance.refresh_from_db()
+    assert (stance.stance, stance.argument, stance.helpful_count) == ("against", "같은 논거", 0)
+    assert not ArgumentRating.objects.filter(stance=stance).exists()
+    event = AuditEvent.objects.filter(action="proposal.debate_stance_change").latest("pk")
+    assert event.summary["argument_changed"] is False and event.summary["ratings_cleared"] == 3
+    # The readers may rate it again, on its new side.
+    assert argument_rate_helpful(citizen=readers[0], stance=stance) is True
+    assert helpful(stance) == 1
+
+
+def test_a_given_now_dates_the_stance_and_its_change(debate, make_citizen):
+    citizen = make_citizen()
+    taken_at = debate.debate_opens_at + timedelta(hours=2)
+    stance = debate_take_stance(citizen=citizen, proposal=debate, stance="for", now=taken_at)
+    assert stance.created_at == stance.updated_at == taken_at
+    stored = DebateStance.objects.get(pk=stance.pk)
+    assert stored.created_at == stored.updated_at == taken_at
+
+    changed_at = taken_at + timedelta(days=3)
+    debate_take_stance(citizen=citizen, proposal=debate, stance="against", argument="바꿨습니다.", now=changed_at)
+    stored = DebateStance.objects.get(pk=stance.pk)
+    assert (stored.created_at, stored.updated_at) == (taken_at, changed_at)
+
+
+def test_a_given_now_dates_the_rating(argument, make_citizen, debate):
+    rated_at = debate.debate_opens_at + timedelta(hours=5)
+    argument_rate_helpful(citizen=make_citizen(), stance=argument, now=rated_at)
+    assert ArgumentRating.objects.get(stance=argument).created_at == rated_at
+
+
+def test_without_now_the_clock_dates_the_writes(argument, make_citizen):
+    before = timezone.now()
+    argument_rate_helpful(citizen=make_citizen(), stance=argument)
+    stored = DebateStance.objects.get(pk=argument.pk)
+    assert stored.created_at <= before <= ArgumentRating.objects.get(stance=argument).created_at
 
 
 def test_removing_the_argument_clears_its_ratings(debate, make_citizen):

@@ -1,6 +1,7 @@
 """The debate's pages: htmx and plain posts, bad input, wrong methods and ids, the arguments page."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
@@ -94,12 +95,41 @@ def test_changing_the_stance_through_the_page(client, citizen, debate):
 )
 def test_bad_input_is_refused_with_a_reason(client, citizen, debate, data, message):
     plain = client.post(stance_url(debate), data)
-    assert plain.status_code == 302 and any(message in text for text in flashed(plain))
+    if data.get("argument"):  # the typed text comes back on a page of its own
+        assert plain.status_code == 400 and message in plain.content.decode()
+    else:
+        assert plain.status_code == 302 and any(message in text for text in flashed(plain))
     fragment = client.post(stance_url(debate), data, **HTMX)
     assert fragment.status_code == 400
     assert message in fragment.content.decode()
     assert 'role="alert"' in fragment.content.decode()  # the form's error summary
     assert not DebateStance.objects.exists() and Proposal.objects.get(pk=debate.pk).debate_participant_count == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"stance": "for", "argument": "가" * 3001}, "at most 3000 characters long (it has 3001)"),
+        ({"stance": "against", "argument": "제 생각은 <b>반대</b>입니다."}, "remove the HTML tags"),
+        (
+            {"stance": "sideways", "argument": "입장을 잘못 골랐지만 논거는 씁니다."},
+            "Choose for, against or undecided.",
+        ),
+    ],
+)
+def test_without_javascript_a_refused_argument_keeps_what_was_typed(client, citizen, debate, data, message):
+    back = arguments_url(debate)
+    response = client.post(stance_url(debate), {**data, "next": back})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Your stance was not saved." in html and message in html and 'role="alert"' in html
+    assert f'action="{stance_url(debate)}"' in html and f'name="next" value="{back}"' in html
+    typed = data["argument"].replace("<", "&lt;").replace(">", "&gt;")
+    assert f"{typed}</textarea>" in html  # kept, and escaped
+    assert "<b>" not in html
+    assert f'href="{back}#debate"' in html  # back to the page the form was sent from
+    assert flashed(response) == []  # the page says it; no message waits for the next page
+    assert not DebateStance.objects.exists()
 
 
 def test_the_htmx_refusal_escapes_what_was_typed(client, citizen, debate):
@@ -124,16 +154,60 @@ def test_an_unverified_participant_is_told_to_verify(client, make_participant, d
     assert not DebateStance.objects.exists()
 
 
+def comes_back_to(location):
+    """The `next` of a redirect to the sign-in or an onboarding page."""
+    return parse_qs(urlsplit(location).query)["next"][0]
+
+
 def test_a_visitor_is_sent_to_sign_in(client, debate):
     response = client.post(stance_url(debate), {"stance": "for"})
     assert response.status_code == 302 and reverse("citizens:signin") in response["Location"]
     assert not DebateStance.objects.exists()
 
 
+def test_a_visitor_comes_back_to_the_proposal_not_to_the_post_endpoint(client, debate):
+    response = client.post(stance_url(debate), {"stance": "for"})
+    assert response["Location"].startswith(reverse("citizens:signin"))
+    back = comes_back_to(response["Location"])
+    assert back == f"{detail_url(debate)}#debate"
+    assert client.get(back.split("#")[0]).status_code == 200  # not a 405 after signing in
+    # From the arguments page, back there.
+    response = client.post(stance_url(debate), {"stance": "for", "next": arguments_url(debate)})
+    assert comes_back_to(response["Location"]) == f"{arguments_url(debate)}#debate"
+
+
+def test_an_htmx_visitor_is_sent_to_sign_in_by_a_full_page_redirect(client, debate, argument):
+    for url in (stance_url(debate), helpful_url(argument)):
+        response = client.post(url, {"stance": "for", "rated": "1"}, **HTMX)
+        assert response.status_code == 200 and response["HX-Redirect"].startswith(reverse("citizens:signin"))
+        assert comes_back_to(response["HX-Redirect"]).startswith(detail_url(debate))
+        assert b"<form" not in response.content  # no sign-in page swapped into the section
+    assert not ArgumentRating.objects.exists() and DebateStance.objects.count() == 1
+
+
 def test_a_signed_in_citizen_without_consent_is_sent_to_consent(client, make_citizen, debate):
     client.force_login(make_citizen())
     response = client.post(stance_url(debate), {"stance": "for"})
     assert response.status_code == 302 and reverse("citizens:consent") in response["Location"]
+    # and then to the proposal, not to the POST endpoint (a 405)
+    assert comes_back_to(response["Location"]) == f"{detail_url(debate)}#debate"
+    htmx = client.post(stance_url(debate), {"stance": "for"}, **HTMX)
+    assert htmx.status_code == 200 and htmx["HX-Redirect"].startswith(reverse("citizens:consent"))
+    assert comes_back_to(htmx["HX-Redirect"]) == f"{detail_url(debate)}#debate"
+    assert not DebateStance.objects.exists()
+
+
+def test_a_citizen_without_a_profile_rates_after_the_profile_at_the_argument(client, make_citizen, argument, debate):
+    from citizens.consents import purposes
+    from citizens.services import consent_record
+
+    person = make_citizen()
+    consent_record(citizen=person, answers={item.key: True for item in purposes()})
+    client.force_login(person)
+    response = client.post(helpful_url(argument), {"rated": "1", "next": arguments_url(debate)})
+    assert response.status_code == 302 and reverse("citizens:profile") in response["Location"]
+    assert comes_back_to(response["Location"]) == f"{arguments_url(debate)}#argument-{argument.pk}"
+    assert not ArgumentRating.objects.exists()
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
@@ -207,9 +281,15 @@ def test_a_rating_value_that_is_not_understood(client, citizen, argument):
     assert not ArgumentRating.objects.exists()
 
 
-def test_a_visitor_who_rates_is_sent_to_sign_in(client, argument):
+def test_a_visitor_who_rates_is_sent_to_sign_in(client, argument, debate):
     response = client.post(helpful_url(argument), {"rated": "1"})
     assert response.status_code == 302 and reverse("citizens:signin") in response["Location"]
+    assert comes_back_to(response["Location"]) == f"{detail_url(debate)}#argument-{argument.pk}"
+
+
+def test_a_visitor_who_rates_an_unknown_argument_comes_back_to_the_list(client):
+    response = client.post(reverse("proposals:argument_helpful", kwargs={"stance_id": 987654}), {"rated": "1"})
+    assert response.status_code == 302 and comes_back_to(response["Location"]) == reverse("proposals:index")
 
 
 # --- The arguments page -------------------------------------------------------------------------
@@ -315,3 +395,18 @@ def test_a_closed_debate_shows_its_result(client, citizen, make_proposal):
     html = client.get(detail_url(proposal)).content.decode()
     assert "The debate ran from" in html and 'name="stance"' not in html
     assert "The debate has closed" in html
+
+
+@pytest.mark.parametrize("state", ["debate_closed", "debate_expired"])
+def test_a_closed_debate_tells_a_visitor_it_is_closed_not_to_sign_in(client, make_proposal, state):
+    html = client.get(detail_url(make_proposal(state))).content.decode()
+    assert "The debate has closed" in html
+    assert "Sign in to take part in the debate." not in html
+
+
+def test_the_form_warns_that_changing_the_stance_clears_the_ratings(client, citizen, debate, make_citizen):
+    own = debate_take_stance(citizen=citizen, proposal=debate, stance="for", argument="자전거가 필요합니다.")
+    argument_rate_helpful(citizen=make_citizen(), stance=own)
+    html = client.get(detail_url(debate)).content.decode()
+    assert "1 participant rated your argument helpful: changing its text or your stance clears that rating." in html
+    assert "keeps" not in html
