@@ -14,9 +14,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .. import comment_rules
 from ..errors import ProposalError
@@ -169,7 +170,8 @@ class CommentModerationAdmin(admin.ModelAdmin):
                 (
                     (
                         report.get_reason_display(),
-                        report.created_at.strftime("%Y-%m-%d %H:%M"),
+                        # In Seoul's time (the database keeps UTC).
+                        timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M"),
                         _("closed") if closed_before and report.created_at <= closed_before else _("open"),
                     )
                     for report in reports
@@ -213,7 +215,7 @@ class CommentModerationAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{truncatechars(comment.body, 40)}: {error.message}", messages.WARNING)
             else:
                 restored += 1
-                self.log_change(request, comment, "Restored")
+                self.log_change(request, comment, gettext("Restored the comment and closed its reports."))
         if restored:
             self.message_user(
                 request,

@@ -7,8 +7,13 @@ An editable inline would only save if the proposal's own change form saves (a pr
 view-only for its fields would drop the milestones silently) and a refusal in a formset's save would
 be an error page; here the forms run the services' checks first, so a refusal is a form error.
 
-Officials see the milestones of the proposals assigned to their units (and the units below); they
-change those of the proposals assigned to a unit they serve in (`proposals.update_implementation`).
+Who: the permissions follow the `rules` predicates, not Django's model permissions (no official
+holds those). Any official serving today in some unit (`is_serving_official`), and a superuser, may
+open the milestones' list and the add form; an official sees and changes only the milestones of the
+proposals assigned to a unit they serve in directly (`proposals.update_implementation`: the same
+people who answered the proposal), a superuser every one. The scope is the direct units, not the
+units below, in this admin and in the proposal admin alike: the unit that answers a proposal keeps
+its implementation, its parent does not. The form also refuses a proposal of another unit.
 Milestones are never deleted: one that is dropped is cancelled, which leaves it out of the progress.
 """
 
@@ -17,11 +22,10 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.admin.org import UnitScopedAdminMixin
-
 from .. import question_rules
 from ..errors import ProposalError
 from ..models import Milestone
+from ..rules import current_unit_ids, is_serving_official, is_superuser
 from ..services.implementation import (
     IMPLEMENTABLE_ANSWERS,
     NOTE_MAX_LENGTH,
@@ -37,6 +41,25 @@ from ..text import clean_text
 
 ADD_FIELDS = ["proposal", "title", "description", "due_on"]
 CHANGE_FIELDS = ["title", "description", "due_on", "status", "progress", "completed_on", "note"]
+
+
+# --- Who may open what (shared with the proposal and question admins) --------------------------
+
+
+def request_unit_ids(request) -> frozenset[int]:
+    """The units the signed-in official serves in today (directly), computed once per request."""
+    if not hasattr(request, "_proposals_unit_ids"):
+        request._proposals_unit_ids = current_unit_ids(request.user)
+    return request._proposals_unit_ids
+
+
+def request_serves(request) -> bool:
+    """Whether the signed-in user is a superuser or an official serving today in some unit, computed
+    once per request (the admin asks on every page, for the navigation too)."""
+    if not hasattr(request, "_proposals_serves"):
+        user = request.user
+        request._proposals_serves = bool(is_superuser(user) or is_serving_official(user))
+    return request._proposals_serves
 
 
 class MilestoneAdminForm(forms.ModelForm):
@@ -124,6 +147,9 @@ class MilestoneInline(admin.TabularInline):
     template = "proposals/admin/milestones_inline.html"
     verbose_name_plural = _("implementation milestones")
 
+    def has_view_permission(self, request, obj=None):
+        return True  # the proposal's page has already decided who sees it
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -135,8 +161,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
-    unit_path = "proposal__assigned_unit"
+class MilestoneAdmin(admin.ModelAdmin):
     form = MilestoneAdminForm
     list_display = ["title", "proposal", "status", "progress", "due_on", "completed_on", "updated_at"]
     list_filter = ["status"]
@@ -161,16 +186,33 @@ class MilestoneAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
         return form
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("proposal")
+        queryset = super().get_queryset(request).select_related("proposal")
+        if is_superuser(request.user):
+            return queryset
+        return queryset.filter(proposal__assigned_unit_id__in=sorted(request_unit_ids(request)))
+
+    # Who may do what: the rules predicates (see the module docstring).
+
+    def _in_scope(self, request, obj) -> bool:
+        return is_superuser(request.user) or obj.proposal.assigned_unit_id in request_unit_ids(request)
+
+    def has_module_permission(self, request):
+        return request_serves(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request_serves(request) and (obj is None or self._in_scope(request, obj))
+
+    def has_add_permission(self, request):
+        return request_serves(request)
 
     @admin.display(description=_("note to the proposer and followers"))
     def note(self, obj):
         return "-"
 
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or question_rules.can_update_implementation.test(request.user, obj.proposal)
+        if obj is None:
+            return request_serves(request)
+        return question_rules.can_update_implementation.test(request.user, obj.proposal)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a dropped milestone is cancelled, so that the timeline keeps it

@@ -2,7 +2,10 @@
 
 Who sees what: a superuser every proposal; the proposals office (staff with the permission to
 change proposals) every published one; another official the proposals assigned to the units they
-serve in today. Drafts are the citizen's private work and are never shown to officials.
+serve in today (directly: not the units below, as in the milestone admin; the unit that answers a
+proposal is the one that sees it). Drafts are the citizen's private work and are never shown to officials.
+The proposer is named by the same pseudonym as on the public pages: officials answer a proposal, they
+do not need to know who made it.
 
 A proposal's page is read-only: the status and the lifecycle fields change only through the
 buttons on it (answer, reassign, promote to a debate, record the Mayor's answer), each leading to a
@@ -34,22 +37,17 @@ from governance.models import OrgUnit
 from ..errors import ProposalError
 from ..forms.admin import MayorAnswerForm, ProposalAnswerForm, ProposalAssignForm, ProposalPromoteForm
 from ..models import Assignment, Category, Proposal, StageChange
-from ..rules import can_open_back_office, current_unit_ids, is_proposals_office, is_superuser
+from ..question_rules import can_update_implementation
+from ..rules import can_open_back_office, is_proposals_office, is_superuser
+from ..selectors.proposals import proposer_pseudonym
 from ..services import proposal_answer, proposal_assign, proposal_mayor_answer, proposal_promote
-from .implementation import MilestoneInline
+from .implementation import MilestoneInline, request_unit_ids
 
 Status = Proposal.Status
 ACCEPTED_ANSWERS = frozenset({Proposal.AnswerType.ACCEPTED, Proposal.AnswerType.PARTIALLY_ACCEPTED})
 
 
 # --- Who sees what ----------------------------------------------------------------------------
-
-
-def request_unit_ids(request) -> frozenset[int]:
-    """The units the signed-in official serves in today, computed once per request."""
-    if not hasattr(request, "_proposals_unit_ids"):
-        request._proposals_unit_ids = current_unit_ids(request.user)
-    return request._proposals_unit_ids
 
 
 def request_may_open(request) -> bool:
@@ -199,8 +197,11 @@ MOVES = {
 
 
 class ReadOnlyInline(admin.TabularInline):
-    """History rows shown on the proposal's page: whoever may open the page may read them."""
+    """History rows shown on the proposal's page: whoever may open the page may read them. The
+    template shows the columns only (Django's tabular template would also print each row's str(),
+    the raw codes "4: draft → open")."""
 
+    template = "proposals/admin/history_inline.html"
     extra = 0
     can_delete = False
     show_change_link = False
@@ -364,7 +365,9 @@ class ProposalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("proposer"))
     def proposer(self, proposal):
-        return str(proposal.author)
+        if proposal.author.erased_at:
+            return gettext("A citizen whose account was deleted")
+        return gettext("Citizen %(code)s") % {"code": proposer_pseudonym(proposal.author_id)}
 
     @admin.display(description=_("withdrawn supports"))
     def withdrawn_supports(self, proposal):
@@ -389,6 +392,8 @@ class ProposalAdmin(admin.ModelAdmin):
                 for move in self.available_moves(request, obj)
             ]
             context["days_overdue"] = days_overdue(obj)
+            # The milestones inline links to the milestone admin's add form for those who keep them.
+            context["may_add_milestone"] = can_update_implementation.test(request.user, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # The moves.

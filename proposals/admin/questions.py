@@ -4,16 +4,22 @@ services) and the opinions citizens gave (read-only).
 The change form follows the question's state: a draft is edited (question_update_draft); an open
 question is read-only; a closed one takes the conclusion (question_conclude); a concluded one is a
 record. Publishing and closing are actions. The counts are only ever written by the citizens'
-services. Officials see the questions of their units and the units below (UnitScopedAdminMixin);
-they manage those of the units they serve in (`proposals.manage_question`).
+services.
+
+Who: the permissions follow the `rules` predicates, not Django's model permissions (no official
+holds those). Any official serving today in some unit, and a superuser, may open the questions and
+the opinions and write a question (in the name of a unit they serve in: `proposals.ask_question`).
+Officials see the questions of their units and the units below (UnitScopedAdminMixin: a head of
+division reads their teams' questions); they manage only those of the units they serve in directly
+(`proposals.manage_question`).
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from citizens.admin_readonly import ReadOnlyModelAdmin
 from governance.admin.org import UnitScopedAdminMixin
@@ -34,6 +40,7 @@ from ..services.questions import (
     question_publish,
     question_update_draft,
 )
+from .implementation import request_serves
 
 Status = Question.Status
 
@@ -131,10 +138,21 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             return super(UnitScopedAdminMixin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # Who may do what: the rules predicates (see the module docstring). The queryset is scoped.
+
+    def has_module_permission(self, request):
+        return request_serves(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request_serves(request)
+
+    def has_add_permission(self, request):
+        return request_serves(request)
+
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or question_rules.can_manage_question.test(request.user, obj)
+        if obj is None:
+            return request_serves(request)
+        return question_rules.can_manage_question.test(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # citizens answered it, or may have: a question is a record
@@ -168,7 +186,8 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             setattr(obj, field.attname, getattr(question, field.attname))
         obj._state.adding, obj._state.db = False, question._state.db
 
-    def _run(self, request, queryset, service, done_message):
+    def _run(self, request, queryset, service, done_message, log_message):
+        """Apply `service` to each question; `log_message` is the history entry of each one done."""
         done = 0
         for question in queryset:
             try:
@@ -178,7 +197,7 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
                 continue
             if changed is not False:
                 done += 1
-                self.log_change(request, question, service.__name__)
+                self.log_change(request, question, log_message)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
 
@@ -194,6 +213,7 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             lambda count: (
                 ngettext("%(count)d question published.", "%(count)d questions published.", count) % {"count": count}
             ),
+            gettext("Published to citizens."),
         )
 
     @admin.action(description=_("Close the selected questions whose closing date has passed"), permissions=["change"])
@@ -209,6 +229,7 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             lambda count: (
                 ngettext("%(count)d question closed.", "%(count)d questions closed.", count) % {"count": count}
             ),
+            gettext("Closed: its closing date has passed."),
         )
 
 
@@ -224,6 +245,12 @@ class QuestionOpinionAdmin(UnitScopedAdminMixin, ReadOnlyModelAdmin):
     search_fields = ["body", "question__title"]
     fields = ["question", "body", "created_at"]
     readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request_serves(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request_serves(request)  # the queryset is scoped to the official's units
 
     @admin.display(description=_("opinion"))
     def excerpt(self, obj):

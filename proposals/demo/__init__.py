@@ -144,7 +144,7 @@ def _proposal(spec, *, author, category, crowd, official, now):
 
     debate_opens = answered + timedelta(days=10)
     proposal_open_debate(proposal=_refresh(proposal), now=debate_opens)
-    _debate(proposal, crowd, spec["stances"], opens=debate_opens, now=now)
+    _debate(proposal, crowd, spec["stances"], key=spec["key"], opens=debate_opens, now=now)
     if stage == "in_debate":
         return proposal
     proposal = _refresh(proposal)
@@ -176,21 +176,23 @@ def _milestones(spec, proposal, official, now):
                              progress=progress)
 
 
-def _debate(proposal, crowd, participants, *, opens, now):
+def _debate(proposal, crowd, participants, *, key, opens, now):
+    """`participants` citizens take a stance in the first days of the debate; the ones with an
+    argument are rated helpful by a few others, while the debate is open."""
     from ..services.debate import argument_rate_helpful, debate_take_stance
 
-    arguments = [(side, text) for side, texts in content.ARGUMENTS.items() for text in texts]
+    arguments = [(side, text) for side, texts in content.ARGUMENTS[key].items() for text in texts]
     sides = ["for", "for", "against", "undecided", "for"]
     stances = []
     for number, citizen in enumerate(crowd[:participants]):
         side, argument = arguments[number] if number < len(arguments) else (sides[number % len(sides)], "")
         at = opens + timedelta(minutes=5 + number)
         stances.append(debate_take_stance(citizen=citizen, proposal=proposal, stance=side, argument=argument, now=at))
-    closes = Proposal.objects.values_list("debate_closes_at", flat=True).get(pk=proposal.pk)
-    if closes > now:  # ratings are given while the debate is open, today
-        for number, stance in enumerate(stances[: len(arguments)]):
-            for rater in crowd[participants - 1 - number * 3 : participants - 1 - number * 3 + 3 - number % 3]:
-                argument_rate_helpful(citizen=rater, stance=stance)
+    rated_at = min(opens + timedelta(days=2), now)
+    for number, stance in enumerate(stances[: len(arguments)]):
+        raters = crowd[participants - 1 - number * 3 : participants - 1 - number * 3 + 3 - number % 3]
+        for rater in raters:
+            argument_rate_helpful(citizen=rater, stance=stance, rated=True, now=rated_at)
 
 
 def _questions(units, crowd, official, now):

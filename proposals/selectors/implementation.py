@@ -1,7 +1,8 @@
-"""Reads for the implementation section of a proposal's detail page (one query, at any size)."""
+"""Reads for the implementation section of a proposal's detail page (one query, at any size), and
+the implementation's entries of the public timeline (`implementation_timeline`, one query)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -73,3 +74,48 @@ def implementation_section(*, proposal) -> ImplementationSection | None:
         done_count=sum(1 for milestone in active if milestone.status == MilestoneStatus.DONE),
         today=today,
     )
+
+
+@dataclass(frozen=True)
+class ImplementationTimelineEntry:
+    """An implementation step on the public timeline (proposals.selectors.proposals.proposal_timeline):
+    kind "milestone" (a milestone completed; `title`) or "implemented" (every milestone done). Only
+    the day is known of a completion (`date_only`): `at` is the start of that day in Seoul, except
+    the implementation's own moment (Proposal.implemented_at)."""
+
+    at: datetime
+    kind: str
+    title: str = ""
+    date_only: bool = True
+    reason: str = ""
+
+
+def implementation_timeline(proposal) -> list[ImplementationTimelineEntry]:
+    """The milestones completed (by completion date, then plan order) and the completion of the whole
+    implementation; no query unless the proposal was accepted, then one (none when the milestones are
+    prefetched)."""
+    if proposal is None or proposal.answer_type not in IMPLEMENTABLE_ANSWERS:
+        return []
+    prefetched = getattr(proposal, "_prefetched_objects_cache", {}).get("milestones")
+    if prefetched is not None:
+        done = [milestone for milestone in prefetched if milestone.status == MilestoneStatus.DONE]
+    else:
+        done = list(
+            Milestone.objects.filter(proposal_id=proposal.pk, status=MilestoneStatus.DONE).only(
+                "proposal_id", "title", "position", "completed_on", "status"
+            )
+        )
+    seoul = timezone.get_default_timezone()
+    entries = [
+        ImplementationTimelineEntry(
+            at=datetime.combine(milestone.completed_on, time.min, tzinfo=seoul),
+            kind="milestone",
+            title=milestone.title,
+        )
+        for milestone in sorted(
+            (milestone for milestone in done if milestone.completed_on), key=lambda m: (m.completed_on, m.position)
+        )
+    ]
+    if proposal.implemented_at is not None:
+        entries.append(ImplementationTimelineEntry(at=proposal.implemented_at, kind="implemented"))
+    return entries

@@ -116,9 +116,14 @@ class TimelineEntry:
     reassigned: bool = False
 
 
-def proposal_timeline(proposal) -> list[TimelineEntry]:
-    """Every stage the proposal went through and every (re)assignment, oldest first (from the
-    prefetched rows: no query)."""
+def proposal_timeline(proposal) -> list:
+    """Every stage the proposal went through, every (re)assignment and, for an accepted proposal, the
+    implementation: each milestone completed and the completion of the whole (ImplementationTimelineEntry,
+    kinds "milestone" and "implemented"), oldest first. Stages and assignments come from the prefetched
+    rows (no query); the implementation costs one query for an accepted proposal, none otherwise."""
+    # Imported here: this function is the only part of this module that reads the implementation.
+    from .implementation import implementation_timeline
+
     labels = dict(Status.choices)
     entries = [
         TimelineEntry(
@@ -140,7 +145,9 @@ def proposal_timeline(proposal) -> list[TimelineEntry]:
         )
         for assignment in proposal.assignments.all()
     ]
-    # A stage and the assignment made with it share a time: the stage comes first.
+    entries += implementation_timeline(proposal)
+    # A stage and the assignment made with it share a time: the stage comes first. The implementation's
+    # entries keep their order (a milestone completed, then the completion on the same day).
     return sorted(entries, key=lambda entry: (entry.at, entry.kind != "stage"))
 
 

@@ -11,12 +11,17 @@ them is at 100 %; with no such milestone it is 0. `Proposal.implemented_at` is s
 that is not cancelled is done (there must be at least one), and cleared when one is reopened, added
 or un-cancelled. Both are recomputed under the proposal's row lock after every change.
 
+`implemented_at` is when the last milestone was completed, not when the official recorded it: the
+latest completion date of the done milestones, at the start of that day in Seoul (00:00 Asia/Seoul);
+when that date is the day of the update itself, the time of the update (the moment is known). An
+implementation already completed keeps its moment unless a correction moves the latest date.
+
 Every change is an audit event and notifies the proposer and the followers: "proposal_milestone"
 for a milestone added or updated, "proposal_implemented" (instead) for the change that completes the
 implementation. The note of an update goes into that notice only: the milestone has no field for it.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
@@ -236,11 +241,26 @@ def implementation_progress(milestones) -> tuple[int, bool]:
     return overall, all(milestone.status == MilestoneStatus.DONE for milestone in active)
 
 
+def implemented_moment(milestones, *, current, now) -> datetime:
+    """When a complete implementation was completed: see the module docstring."""
+    seoul = timezone.get_default_timezone()
+    days = [milestone.completed_on for milestone in milestones if milestone.status == MilestoneStatus.DONE]
+    last_day = max((day for day in days if day is not None), default=None)
+    if last_day is None:  # not reached: a done milestone always has its date
+        return current or now
+    if current is not None and timezone.localdate(current, seoul) == last_day:
+        return current
+    if last_day == timezone.localdate(now, seoul):
+        return now
+    return datetime.combine(last_day, time.min, tzinfo=seoul)
+
+
 def _recompute(proposal, *, actor, now) -> bool:
     """Store the overall progress and implemented_at; returns True when this change completed it."""
-    overall, complete = implementation_progress(list(proposal.milestones.only("status", "progress")))
+    milestones = list(proposal.milestones.only("status", "progress", "completed_on"))
+    overall, complete = implementation_progress(milestones)
     was_implemented = proposal.implemented_at is not None
-    implemented_at = (proposal.implemented_at or now) if complete else None
+    implemented_at = implemented_moment(milestones, current=proposal.implemented_at, now=now) if complete else None
     if overall == proposal.implementation_progress and implemented_at == proposal.implemented_at:
         return False
     proposal.implementation_progress, proposal.implemented_at = overall, implemented_at
@@ -290,6 +310,7 @@ __all__ = [
     "check_update",
     "clean_milestone_text",
     "implementation_progress",
+    "implemented_moment",
     "milestone_add",
     "milestone_update",
 ]

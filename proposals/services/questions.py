@@ -226,7 +226,9 @@ def _participate(write):
 
 
 def question_vote(*, citizen, question, choice, now=None) -> QuestionVote:
-    """Vote yes (`choice` True) or no (False) on an open yes/no question, once."""
+    """Vote yes (`choice` True) or no (False) on an open yes/no question, once. A given `now` is
+    also the vote's time (created_at)."""
+    backdated = now is not None
     now = now or timezone.now()
     if not isinstance(choice, bool):
         raise ProposalError(_("Choose yes or no."), field="choice")
@@ -242,6 +244,9 @@ def question_vote(*, citizen, question, choice, now=None) -> QuestionVote:
             if QuestionVote.objects.filter(question=locked, citizen=citizen).exists():
                 raise ProposalError(CONSTRAINT_MESSAGES["question_vote_once_per_citizen"])
             vote = QuestionVote.objects.create(question=locked, citizen=citizen, choice=choice)
+            if backdated:  # created_at is auto_now_add: the moment given (a seed, a replay) replaces it
+                QuestionVote.objects.filter(pk=vote.pk).update(created_at=now)
+                vote.created_at = now
             counter = "yes_count" if choice else "no_count"
             Question.objects.filter(pk=locked.pk).update(**{counter: F(counter) + 1})
             # What was voted stays out of the audit log: it records that the citizen took part.
@@ -252,7 +257,9 @@ def question_vote(*, citizen, question, choice, now=None) -> QuestionVote:
 
 
 def question_opine(*, citizen, question, body, now=None) -> QuestionOpinion:
-    """Give one opinion on an open discussion (plain text)."""
+    """Give one opinion on an open discussion (plain text). A given `now` is also the opinion's
+    time (created_at), as shown on the question's page."""
+    backdated = now is not None
     now = now or timezone.now()
     body = clean_text(body, field_name="body", label=_("opinion"), max_length=OPINION_MAX_LENGTH)
     if citizen.phone_verified_at is None:
@@ -267,6 +274,9 @@ def question_opine(*, citizen, question, body, now=None) -> QuestionOpinion:
             if QuestionOpinion.objects.filter(question=locked, citizen=citizen).exists():
                 raise ProposalError(CONSTRAINT_MESSAGES["question_opinion_once_per_citizen"])
             opinion = QuestionOpinion.objects.create(question=locked, citizen=citizen, body=body)
+            if backdated:  # created_at is auto_now_add: the moment given (a seed, a replay) replaces it
+                QuestionOpinion.objects.filter(pk=opinion.pk).update(created_at=now)
+                opinion.created_at = now
             Question.objects.filter(pk=locked.pk).update(opinion_count=F("opinion_count") + 1)
             audit_record(actor=citizen, action="question.opine", target=locked, summary={"opinion": opinion.pk})
             return opinion

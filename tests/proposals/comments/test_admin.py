@@ -237,3 +237,25 @@ def test_who_may_open_the_queue(who, expected, client, queue, participant, make_
     if expected == 302:
         assert reverse("admin:login") in listing["Location"]
     assert (Comment.objects.get(pk=queue["hidden"].pk).status == Comment.Status.REMOVED) is (expected == 200)
+
+
+def test_report_times_are_shown_in_seoul_time(queue):
+    """A report made at 23:30 UTC is shown at 08:30 the next day, Seoul's time."""
+    from datetime import UTC, datetime
+
+    from proposals.models import CommentReport
+
+    hidden = queue["hidden"]
+    CommentReport.objects.filter(comment=hidden).update(created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    with translation.override("en"):
+        shown = str(comment_admin.CommentModerationAdmin(Comment, admin.site).reports_display(hidden))
+    assert "2026-03-02 08:30" in shown and "2026-03-01 23:30" not in shown
+
+
+def test_the_restore_action_writes_a_readable_history(as_moderator, queue):
+    as_moderator.post(
+        reverse(CHANGELIST) + "?queue=all", {"action": "restore_comments", "_selected_action": [queue["hidden"].pk]}
+    )
+
+    entry = LogEntry.objects.get(object_id=str(queue["hidden"].pk))
+    assert entry.change_message == "Restored the comment and closed its reports."  # in Korean for an official
