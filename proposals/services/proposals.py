@@ -302,12 +302,17 @@ def proposal_withdraw_support(*, citizen, proposal, now=None) -> Support:
 
 
 def proposal_follow(*, citizen, proposal) -> Follow:
-    follow, _created = Follow.objects.get_or_create(proposal=proposal, citizen=citizen)
+    with transaction.atomic():
+        follow, created = Follow.objects.get_or_create(proposal=proposal, citizen=citizen)
+        if created:
+            audit_record(actor=citizen, action="proposal.follow", target=proposal)
     return follow
 
 
 def proposal_unfollow(*, citizen, proposal):
-    Follow.objects.filter(proposal=proposal, citizen=citizen).delete()
+    with transaction.atomic():
+        if Follow.objects.filter(proposal=proposal, citizen=citizen).delete()[0]:
+            audit_record(actor=citizen, action="proposal.unfollow", target=proposal)
 
 
 # --- Recount for verify_ledger ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from governance.registry import get_subject_kind
 from notifications.kinds import get_kind
 from proposals.models import Follow, Proposal, Support
 from proposals.notifications import STAGE_KIND_LABELS
-from proposals.services import proposal_follow, proposal_support
+from proposals.services import proposal_follow, proposal_support, proposal_unfollow
 
 from .conftest import PUBLISHED_AT
 
@@ -46,3 +46,19 @@ def test_a_published_proposal_is_a_subject_committees_can_deliberate(published, 
     kind = get_subject_kind("proposals.proposal")
     assert kind.describe(str(published.pk))[0] == published.title
     assert kind.describe("999999") is None
+
+
+def test_following_and_unfollowing_are_audited_once(published, make_citizen):
+    from audit.models import AuditEvent
+
+    follower = make_citizen()
+    for _ in range(2):  # the second call changes nothing, and records nothing
+        proposal_follow(citizen=follower, proposal=published)
+    proposal_unfollow(citizen=follower, proposal=published)
+    proposal_unfollow(citizen=follower, proposal=published)
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(published.pk), action__in=["proposal.follow", "proposal.unfollow"])
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["proposal.follow", "proposal.unfollow"]
