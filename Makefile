@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := seoul_portal.settings
 
-.PHONY: run test install compiled-messages migrate seed messages vendor lint clean
+.PHONY: run test install compiled-messages migrate seed messages vendor lint clean bench
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ migrate: install
 
 seed: install
 	$(PY) manage.py seed_demo
+
+# The benchmark (bench/run.py): seeds its own databases (seoul_portal_bench_*) on the PostgreSQL
+# server of DATABASE_URL (or 127.0.0.1:5432), at SCALE and 100 times smaller, measures the key pages
+# and actions, prints the ratios. SCALE=seoul (100,000 proposals, the default), small (1,000: CI) or a
+# factor such as 0.05; BENCH_ARGS passes more options (e.g. --keep, --strict, --requests 100).
+SCALE ?= seoul
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
+	  $(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 # Refresh Korean translations' sources (then translate locale/ko/LC_MESSAGES/django.po).
 messages: install

@@ -35,7 +35,7 @@ EXCERPT_LENGTH = 140
 def _for_cards(proposals: QuerySet) -> QuerySet:
     """What a proposal's card shows: the start of its body, not all of it."""
     return (
-        proposals.select_related("category", "district")
+        proposals.select_related("category", "district").defer("district__boundary")
         .annotate(excerpt=Substr("body", 1, EXCERPT_LENGTH))
         .defer("body", "answer_reason", "implementation_plan", "mayor_answer", "promotion_reason")
     )
@@ -89,7 +89,7 @@ def proposal_detail(viewer, pk) -> Proposal:
     return visible_proposal(
         viewer,
         pk,
-        queryset=Proposal.objects.select_related("category", "district", "assigned_unit")
+        queryset=Proposal.objects.select_related("category", "district", "assigned_unit").defer("district__boundary")
         .annotate(author_erased_at=F("author__erased_at"))
         .prefetch_related(
             Prefetch("stages", queryset=StageChange.objects.order_by("at", "pk")),

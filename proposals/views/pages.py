@@ -90,7 +90,7 @@ participant_action = access.participant_action(back=lambda request, pk: _detail_
 @require_GET
 def index(request):
     categories = list(Category.objects.order_by("slug"))
-    districts = list(District.objects.order_by("name_ko"))
+    districts = list(District.objects.defer("boundary").order_by("name_ko"))  # the map shapes are heavy
     form = ProposalFilterForm(request.GET or None, categories=categories, districts=districts)
     filters = form.valid_filters()
     proposals = proposal_list(

@@ -1,0 +1,163 @@
+"""The verdicts and the table: pure functions over measurements, no database, no Django.
+
+Targets (issue 4, and issue 9 for the whole portal), each a comparison within one run:
+- a page or action costs the same number of SQL queries at every scale (checked against the
+  100-proposal dataset); a count that grows with the data is a failure no noise can cause;
+- no request fails;
+- its median latency at the big scale is at most MAX_LATENCY_RATIO times the small scale's.
+"""
+
+import csv
+import statistics
+from dataclasses import asdict, dataclass
+
+MAX_LATENCY_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One scenario on one dataset: the query count (None if it varied between requests, with
+    the counts seen), latencies in milliseconds, and failed requests."""
+
+    queries: int | None
+    queries_seen: tuple = ()
+    median_ms: float = 0.0
+    p95_ms: float = 0.0
+    requests: int = 0
+    errors: int = 0
+
+    @classmethod
+    def from_timings(cls, *, query_counts, timings_ms, errors=0):
+        counts = tuple(sorted(set(query_counts)))
+        return cls(
+            queries=counts[0] if len(counts) == 1 else None,
+            queries_seen=counts,
+            median_ms=statistics.median(timings_ms) if timings_ms else 0.0,
+            p95_ms=percentile(timings_ms, 95),
+            requests=len(timings_ms),
+            errors=errors,
+        )
+
+
+def percentile(values, share) -> float:
+    """The nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, -(-share * len(ordered) // 100))  # ceil
+    return float(ordered[int(rank) - 1])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    scenario: str
+    queries_baseline: int | None
+    queries_small: int | None
+    queries_big: int | None
+    queries_ok: bool
+    median_small_ms: float
+    median_big_ms: float
+    p95_big_ms: float
+    ratio: float | None
+    latency_ok: bool
+    errors: int
+    errors_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.queries_ok and self.latency_ok and self.errors_ok
+
+    @property
+    def hard_failure(self) -> bool:
+        """What noise cannot cause: a query count that varies or grows, a failed request."""
+        return not (self.queries_ok and self.errors_ok)
+
+
+def judge(
+    scenario, *, baseline: Measurement, small: Measurement, big: Measurement, max_ratio=MAX_LATENCY_RATIO
+) -> Verdict:
+    """Compare one scenario across the datasets: the query count must be one number, the same on
+    the baseline (100 proposals), small and big datasets; the big median within max_ratio × small."""
+    counts = [baseline.queries, small.queries, big.queries]
+    queries_ok = None not in counts and len(set(counts)) == 1
+    ratio = big.median_ms / small.median_ms if small.median_ms > 0 else None
+    errors = baseline.errors + small.errors + big.errors
+    return Verdict(
+        scenario=scenario,
+        queries_baseline=baseline.queries,
+        queries_small=small.queries,
+        queries_big=big.queries,
+        queries_ok=queries_ok,
+        median_small_ms=small.median_ms,
+        median_big_ms=big.median_ms,
+        p95_big_ms=big.p95_ms,
+        ratio=ratio,
+        latency_ok=ratio is not None and ratio <= max_ratio,
+        errors=errors,
+        errors_ok=errors == 0 and min(baseline.requests, small.requests, big.requests) > 0,
+    )
+
+
+def _count(value, seen=()):
+    if value is None:
+        return "varies " + "/".join(str(count) for count in seen) if seen else "-"
+    return str(value)
+
+
+def format_table(verdicts, *, labels, max_ratio=MAX_LATENCY_RATIO) -> str:
+    """The table printed at the end of a run (also pasted into closing notes)."""
+    header = (
+        "scenario",
+        f"queries {labels[0]}",
+        f"queries {labels[1]}",
+        f"queries {labels[2]}",
+        f"median {labels[1]}",
+        f"median {labels[2]}",
+        "ratio",
+        f"p95 {labels[2]}",
+        "errors",
+        "verdict",
+    )
+    rows = [header]
+    for verdict in verdicts:
+        problems = []
+        if not verdict.queries_ok:
+            problems.append("queries")
+        if not verdict.latency_ok:
+            problems.append(f"latency>{max_ratio}x")
+        if not verdict.errors_ok:
+            problems.append("errors")
+        rows.append(
+            (
+                verdict.scenario,
+                _count(verdict.queries_baseline),
+                _count(verdict.queries_small),
+                _count(verdict.queries_big),
+                f"{verdict.median_small_ms:.1f} ms",
+                f"{verdict.median_big_ms:.1f} ms",
+                f"{verdict.ratio:.2f}" if verdict.ratio is not None else "-",
+                f"{verdict.p95_big_ms:.1f} ms",
+                str(verdict.errors),
+                "PASS" if verdict.ok else "FAIL (" + ", ".join(problems) + ")",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [
+            cell.ljust(width) if column == 0 or column == len(row) - 1 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def write_csv(path, verdicts):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        fields = [*Verdict.__dataclass_fields__, "ok"]
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for verdict in verdicts:
+            writer.writerow({**asdict(verdict), "ok": verdict.ok})

@@ -1,0 +1,401 @@
+"""The benchmark runner: seed at two scales (and 100 proposals for query counts), measure, compare.
+
+    python -m bench.run                      # Seoul scale: 100,000 proposals, 2,000,000 supports, 500,000 comments
+    python -m bench.run --scale small        # 1,000 proposals (CI: a few minutes)
+    python -m bench.run --scale 0.05 --keep  # any factor of Seoul's sizes; keep the databases afterwards
+    python -m bench.run --reuse --keep --only list   # measure the kept databases again, one scenario
+    make bench SCALE=small
+
+Needs DATABASE_URL pointing at a PostgreSQL server on this machine (loopback or a local socket):
+the runner creates its own databases there (seoul_portal_bench_*), migrates a template once,
+copies it per dataset, seeds each with `manage.py seed_scale`, measures them in rounds that take
+turns (bench/measure.py, a fresh process each: a busy moment of the machine falls on every
+dataset alike), drops them at the end (unless --keep), and prints one table:
+
+- queries: at 100 proposals, at the small and at the big scale (must be one and the same number);
+- median latency at the small scale (the big one / --ratio, 100 by default) and at the big scale,
+  their ratio (target: at most 1.5) and the big scale's p95; errors (must be 0).
+
+Exit status: 1 when a query count differs or a request failed (what noise cannot cause); latency
+ratios over the target only print FAIL, unless --strict. Results also go to bench/results/ (CSV
+and JSON). Latency is measured in-process (Django's test Client, no network, no gunicorn): it
+compares the same code on the same machine at two data sizes, nothing more.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DATABASE_PREFIX = "seoul_portal_bench"
+LOOPBACK_HOSTS = {"", "localhost", "127.0.0.1", "::1", "[::1]"}
+NAMED_SCALES = {"seoul": 1.0, "small": 0.01}
+QUERY_BASELINE_PROPOSALS = 100  # issue 4: "the same number of queries as with 100 proposals"
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+# --- Datasets ---------------------------------------------------------------------------------
+
+
+def parse_scale(value: str) -> float:
+    if value in NAMED_SCALES:
+        return NAMED_SCALES[value]
+    try:
+        scale = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a factor such as 0.05, or one of: {', '.join(NAMED_SCALES)}") from None
+    if scale <= 0:
+        raise argparse.ArgumentTypeError("the scale must be positive")
+    return scale
+
+
+def datasets(scale: float, ratio: float) -> list[dict]:
+    """The datasets of a run: the query baseline (100 proposals), small (big / ratio), big. When
+    two come out the same size they share one database."""
+    from bench.sizes import SEOUL
+
+    baseline_factor = QUERY_BASELINE_PROPOSALS / SEOUL["proposals"]["proposals"]
+    wanted = [("baseline", baseline_factor), ("small", max(scale / ratio, baseline_factor)), ("big", scale)]
+    result, by_factor = [], {}
+    for role, factor in wanted:
+        factor = round(factor, 9)
+        if factor in by_factor:
+            by_factor[factor]["roles"].append(role)
+            continue
+        dataset = {"roles": [role], "factor": factor, "database": f"{DATABASE_PREFIX}_{role}"}
+        by_factor[factor] = dataset
+        result.append(dataset)
+    return result
+
+
+# --- The PostgreSQL server ----------------------------------------------------------------------
+
+
+def check_database_url(url: str) -> str:
+    if not url:
+        raise BenchError("DATABASE_URL is not set: the benchmark needs a PostgreSQL server on this machine.")
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise BenchError(f"The benchmark runs on PostgreSQL only, not {parts.scheme!r}.")
+    host = parts.hostname or ""
+    if host not in LOOPBACK_HOSTS and not host.startswith("/"):
+        raise BenchError(
+            f"DATABASE_URL names the host {host!r}: the benchmark creates and drops databases, so it runs "
+            "only against a server on this machine (127.0.0.1, localhost, ::1 or a local socket)."
+        )
+    return url
+
+
+def database_url(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def admin_connection(url):
+    import psycopg
+
+    return psycopg.connect(database_url(url, "postgres"), autocommit=True)
+
+
+def drop_database(url, name):
+    from psycopg import sql
+
+    with admin_connection(url) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def create_database(url, name, *, template=None):
+    from psycopg import sql
+
+    drop_database(url, name)
+    with admin_connection(url) as connection:
+        if template:
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+            )
+        else:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def database_exists(url, name) -> bool:
+    with admin_connection(url) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def analyze(url, name):
+    import psycopg
+
+    with psycopg.connect(database_url(url, name), autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
+def server_version(url) -> str:
+    with admin_connection(url) as connection:
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+# --- Steps, each in its own process -----------------------------------------------------------
+
+
+def environment(url, name, *, redis_url=None):
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url(url, name),
+            "DJANGO_SETTINGS_MODULE": "seoul_portal.settings",
+            "DEBUG": "false",
+            # No worker in an in-process run: tasks run in the request, nothing piles up in a broker.
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+            "SMS_BACKEND": "notifications.backends.sms.MemorySmsBackend",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "CACHE_KEY_PREFIX": f"bench-{name}-{os.getpid()}",
+            "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        }
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+        env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
+def run_step(command, env, *, label):
+    started = time.monotonic()
+    print(f"  $ {' '.join(command[1:])}", flush=True)
+    completed = subprocess.run(command, env=env, cwd=ROOT, check=False)  # output goes straight through
+    if completed.returncode != 0:
+        raise BenchError(f"{label} failed (exit status {completed.returncode}).")
+    return time.monotonic() - started
+
+
+def seed_command(channel, sizes, seed_report, *, batch_size):
+    command = [sys.executable, "manage.py", "seed_scale", "--channel", channel, "--report-json", str(seed_report)]
+    command += ["--batch-size", str(batch_size)]
+    for name, value in sizes.items():
+        command += [f"--{name}", str(value)]
+    return command
+
+
+def _sizes(sizes):
+    return ", ".join(f"{name} {value:,}" for name, value in sizes.items())
+
+
+# --- The run ------------------------------------------------------------------------------------
+
+
+def run(args) -> int:
+    from bench.report import Measurement, format_table, judge, write_csv
+    from bench.sizes import scaled
+
+    url = check_database_url(os.environ.get("DATABASE_URL", ""))
+    sets = datasets(args.scale, args.ratio)
+    template = f"{DATABASE_PREFIX}_template"
+    workdir = Path(tempfile.mkdtemp(prefix="seoul-bench-"))
+    created = []
+    started = datetime.datetime.now().astimezone()
+    print(
+        f"Benchmark of {args.channel} at scale {args.scale:g} (small = big / {args.ratio:g}), "
+        f"PostgreSQL {server_version(url)}, {os.cpu_count()} CPUs, {platform.python_implementation()} "
+        f"{platform.python_version()}",
+        flush=True,
+    )
+    try:
+        results = {}
+        for dataset in sets:
+            name = dataset["database"]
+            dataset["sizes"] = scaled(args.channel, dataset["factor"])
+            kept_report = RESULTS / f"{name}.seed.json"
+            if args.reuse and kept_report.exists() and database_exists(url, name):
+                print(f"Reusing {name}, seeded by an earlier run with --keep; migrating it ...", flush=True)
+                # The code may have moved on since (an index added): measure the schema it expects.
+                run_step(
+                    [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+                    environment(url, name),
+                    label=f"migrating {name}",
+                )
+                analyze(url, name)  # statistics for any new (expression) index, as the seed gives its own
+                seed_report = kept_report
+            else:
+                if template not in created:
+                    print(f"Migrating the template database {template} ...", flush=True)
+                    create_database(url, template)
+                    created.append(template)
+                    run_step(
+                        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+                        environment(url, template),
+                        label="migrate",
+                    )
+                create_database(url, name, template=template)
+                seed_report = workdir / f"{name}.seed.json"
+                print(f"Seeding {name} ({', '.join(dataset['roles'])}): {_sizes(dataset['sizes'])}", flush=True)
+                run_step(
+                    seed_command(args.channel, dataset["sizes"], seed_report, batch_size=args.batch_size),
+                    environment(url, name),
+                    label=f"seeding {name}",
+                )
+                if args.keep:
+                    RESULTS.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(seed_report, kept_report)
+            created.append(name)
+            dataset["seed_report"] = seed_report
+            dataset["seed"] = json.loads(seed_report.read_text(encoding="utf-8"))
+        # Rounds take turns over the datasets, so that a busy minute of the machine falls on each
+        # dataset alike instead of on whichever happened to be measured then.
+        requests = max(1, args.requests // args.rounds)
+        for number in range(1, args.rounds + 1):
+            for dataset in sets:
+                name = dataset["database"]
+                print(f"Measuring {name}, round {number} of {args.rounds} ...", flush=True)
+                out = workdir / f"{name}.{number}.result.json"
+                measure = [sys.executable, "-m", "bench.measure", "--channel", args.channel, "--seed-report"]
+                measure += [str(dataset["seed_report"]), "--out", str(out), "--requests", str(requests)]
+                measure += ["--warmup", str(args.warmup)]
+                for only in args.only or ():
+                    measure += ["--only", only]
+                run_step(measure, environment(url, name, redis_url=args.redis_url), label=f"measuring {name}")
+                measured = json.loads(out.read_text(encoding="utf-8"))["scenarios"]
+                for role in dataset["roles"]:
+                    pool_samples(results.setdefault(role, {}), measured)
+    finally:
+        if args.keep:
+            print(f"Kept the databases: {', '.join(created)}")
+        else:
+            for name in reversed(created):
+                drop_database(url, name)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    def measurement(role, scenario):
+        samples = results[role][scenario]
+        return Measurement.from_timings(
+            query_counts=samples["query_counts"], timings_ms=samples["timings_ms"], errors=samples["errors"]
+        )
+
+    verdicts = [
+        judge(
+            scenario,
+            baseline=measurement("baseline", scenario),
+            small=measurement("small", scenario),
+            big=measurement("big", scenario),
+            max_ratio=args.max_ratio,
+        )
+        for scenario in results["big"]
+    ]
+    roles = {role: dataset for dataset in sets for role in dataset["roles"]}
+    labels = [_label(roles[role]["sizes"]) for role in ("baseline", "small", "big")]
+    print()
+    print(
+        f"Democratic Seoul benchmark, {started:%Y-%m-%d %H:%M %Z}: {requests * args.rounds} timed requests per "
+        f"scenario and dataset in {args.rounds} rounds taking turns (each after {args.warmup} warm-up requests)"
+    )
+    for role in ("baseline", "small", "big"):
+        dataset = roles[role]
+        seed = dataset["seed"]
+        print(
+            f"  {role:<8} {labels[('baseline', 'small', 'big').index(role)]:>6} = {_sizes(dataset['sizes'])}; "
+            f"seeded in {seed['seconds']:.0f} s, peak memory {seed['peak_memory_mb']:.0f} MB"
+        )
+    print()
+    print(format_table(verdicts, labels=labels, max_ratio=args.max_ratio))
+    descriptions = {name: data["describe"] for name, data in results["big"].items()}
+    print()
+    for name, text in descriptions.items():
+        print(f"  {name:<22} {text}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = f"{started:%Y%m%d-%H%M%S}"
+    write_csv(RESULTS / f"{args.channel}-{stamp}.csv", verdicts)
+    (RESULTS / f"{args.channel}-{stamp}.json").write_text(
+        json.dumps(
+            {"scale": args.scale, "ratio": args.ratio, "datasets": sets, "results": results}, indent=2, default=str
+        ),
+        encoding="utf-8",
+    )
+    print(f"\nResults: bench/results/{args.channel}-{stamp}.csv (and .json)")
+    hard = [verdict.scenario for verdict in verdicts if verdict.hard_failure]
+    slow = [verdict.scenario for verdict in verdicts if not verdict.latency_ok]
+    if hard:
+        print(f"FAILED (query counts or errors): {', '.join(hard)}")
+        return 1
+    if slow:
+        print(
+            f"Latency over {args.max_ratio}x: {', '.join(slow)}"
+            + ("" if args.strict else " (not fatal without --strict)")
+        )
+        return 1 if args.strict else 0
+    print("Every target met.")
+    return 0
+
+
+def pool_samples(pooled, measured):
+    """Add one measurement's raw samples to those of the earlier rounds."""
+    for scenario, samples in measured.items():
+        into = pooled.setdefault(
+            scenario,
+            {"describe": samples["describe"], "query_counts": [], "timings_ms": [], "errors": 0, "error_samples": []},
+        )
+        into["query_counts"] += samples["query_counts"]
+        into["timings_ms"] += samples["timings_ms"]
+        into["errors"] += samples["errors"]
+        into["error_samples"] += samples["error_samples"]
+
+
+def _label(sizes):
+    proposals = sizes["proposals"]
+    return f"{proposals // 1000}k" if proposals >= 1000 and proposals % 1000 == 0 else str(proposals)
+
+
+def main(argv=None):
+    sys.path.insert(0, str(ROOT))  # also when run as `python bench/run.py`
+    from bench.sizes import SEOUL
+
+    parser = argparse.ArgumentParser(description="Seed at two scales, measure, and print the ratios.")
+    parser.add_argument(
+        "--scale",
+        type=parse_scale,
+        default=1.0,
+        help="seoul (default: 100,000 proposals), small (1,000) or a factor such as 0.05.",
+    )
+    parser.add_argument("--ratio", type=float, default=100.0, help="How much smaller the small scale is.")
+    parser.add_argument("--channel", default="proposals", choices=sorted(SEOUL))
+    parser.add_argument("--requests", type=int, default=60, help="Timed requests per scenario and dataset.")
+    parser.add_argument("--warmup", type=int, default=5, help="Untimed requests before them, in each round.")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="Measure the datasets in turn this many times (the requests are shared)."
+    )
+    parser.add_argument("--max-ratio", type=float, default=1.5, help="The latency target (big / small median).")
+    parser.add_argument("--batch-size", type=int, default=5_000, help="Rows per COPY while seeding.")
+    parser.add_argument("--only", action="append", help="Measure only these scenarios (repeatable).")
+    parser.add_argument(
+        "--redis-url", default=None, help="Use this Redis as the cache while measuring (default: the in-process cache)."
+    )
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Measure the databases an earlier run kept (--keep) instead of seeding again. The earlier "
+        "measurement added supports and citizens to them: a little more data, nothing else.",
+    )
+    parser.add_argument("--strict", action="store_true", help="Also exit 1 when a latency ratio misses the target.")
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
