@@ -7,7 +7,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only-not-used python manage.py compilemessages --ignore=.venv -v 0 \
  && SECRET_KEY=build-only-not-used python manage.py collectstatic --no-input -v 0
-RUN useradd --system --uid 10001 portal && chown -R portal /app
+# Uploaded files (proposal images, MEDIA_ROOT) live in a volume mounted here, owned by the app user.
+RUN mkdir -p /app/var/media && useradd --system --uid 10001 portal && chown -R portal /app
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "seoul_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
