@@ -38,6 +38,7 @@ from ..services.implementation import (
     milestone_update,
 )
 from ..text import clean_text
+from .inlines import ReadOnlyInline
 
 ADD_FIELDS = ["proposal", "title", "description", "due_on"]
 CHANGE_FIELDS = ["title", "description", "due_on", "status", "progress", "completed_on", "note"]
@@ -135,29 +136,15 @@ class MilestoneAdminForm(forms.ModelForm):
         pass
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     """Read-only list of a proposal's milestones for the proposal admin; see the module docstring."""
 
     model = Milestone
     fields = ["title", "due_on", "status", "progress", "completed_on", "updated_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     template = "proposals/admin/milestones_inline.html"
     verbose_name_plural = _("implementation milestones")
-
-    def has_view_permission(self, request, obj=None):
-        return True  # the proposal's page has already decided who sees it
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Milestone)

@@ -42,6 +42,7 @@ from ..rules import can_open_back_office, is_proposals_office, is_superuser
 from ..selectors.proposals import proposer_pseudonym
 from ..services import proposal_answer, proposal_assign, proposal_mayor_answer, proposal_promote
 from .implementation import MilestoneInline, request_unit_ids
+from .inlines import ReadOnlyInline
 
 Status = Proposal.Status
 ACCEPTED_ANSWERS = frozenset({Proposal.AnswerType.ACCEPTED, Proposal.AnswerType.PARTIALLY_ACCEPTED})
@@ -194,29 +195,6 @@ MOVES = {
 
 
 # --- Read-only history on a proposal's page ---------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """History rows shown on the proposal's page: whoever may open the page may read them. The
-    template shows the columns only (Django's tabular template would also print each row's str(),
-    the raw codes "4: draft → open")."""
-
-    template = "proposals/admin/history_inline.html"
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return True  # the proposal's page has already decided who sees it
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StageChangeInline(ReadOnlyInline):

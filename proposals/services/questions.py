@@ -225,63 +225,52 @@ def _participate(write):
         raise ProposalError(message) from error
 
 
-def question_vote(*, citizen, question, choice, now=None) -> QuestionVote:
-    """Vote yes (`choice` True) or no (False) on an open yes/no question, once. A given `now` is
-    also the vote's time (created_at)."""
+def _take_part(*, citizen, question, now, kind, model, counter, action, **fields):
+    """Write one vote or opinion on an open question of `kind`, once per citizen, under the
+    question's lock, with its counter and audit event. A given `now` is also the row's time
+    (created_at is auto_now_add: the moment given — a seed, a replay — replaces it)."""
     backdated = now is not None
     now = now or timezone.now()
-    if not isinstance(choice, bool):
-        raise ProposalError(_("Choose yes or no."), field="choice")
     if citizen.phone_verified_at is None:
         raise ProposalError(_("Verify your mobile phone before answering the city's questions."))
 
     def write():
         with transaction.atomic():
             locked = _lock(question)
-            refusal = _refuse_participation(locked, now, kind=Kind.YES_NO)
+            refusal = _refuse_participation(locked, now, kind=kind)
             if refusal:
                 raise ProposalError(refusal)
-            if QuestionVote.objects.filter(question=locked, citizen=citizen).exists():
-                raise ProposalError(CONSTRAINT_MESSAGES["question_vote_once_per_citizen"])
-            vote = QuestionVote.objects.create(question=locked, citizen=citizen, choice=choice)
-            if backdated:  # created_at is auto_now_add: the moment given (a seed, a replay) replaces it
-                QuestionVote.objects.filter(pk=vote.pk).update(created_at=now)
-                vote.created_at = now
-            counter = "yes_count" if choice else "no_count"
+            if model.objects.filter(question=locked, citizen=citizen).exists():
+                raise ProposalError(CONSTRAINT_MESSAGES[model._meta.constraints[0].name])
+            row = model.objects.create(question=locked, citizen=citizen, **fields)
+            if backdated:
+                model.objects.filter(pk=row.pk).update(created_at=now)
+                row.created_at = now
             Question.objects.filter(pk=locked.pk).update(**{counter: F(counter) + 1})
             # What was voted stays out of the audit log: it records that the citizen took part.
-            audit_record(actor=citizen, action="question.vote", target=locked)
-            return vote
+            audit_record(actor=citizen, action=action, target=locked)
+            return row
 
     return _participate(write)
+
+
+def question_vote(*, citizen, question, choice, now=None) -> QuestionVote:
+    """Vote yes (`choice` True) or no (False) on an open yes/no question, once."""
+    if not isinstance(choice, bool):
+        raise ProposalError(_("Choose yes or no."), field="choice")
+    return _take_part(
+        citizen=citizen, question=question, now=now, kind=Kind.YES_NO, model=QuestionVote,
+        counter="yes_count" if choice else "no_count", action="question.vote", choice=choice,
+    )
 
 
 def question_opine(*, citizen, question, body, now=None) -> QuestionOpinion:
-    """Give one opinion on an open discussion (plain text). A given `now` is also the opinion's
-    time (created_at), as shown on the question's page."""
-    backdated = now is not None
-    now = now or timezone.now()
+    """Give one opinion on an open discussion (plain text), once."""
     body = clean_text(body, field_name="body", label=_("opinion"), max_length=OPINION_MAX_LENGTH)
-    if citizen.phone_verified_at is None:
-        raise ProposalError(_("Verify your mobile phone before answering the city's questions."))
-
-    def write():
-        with transaction.atomic():
-            locked = _lock(question)
-            refusal = _refuse_participation(locked, now, kind=Kind.DISCUSSION)
-            if refusal:
-                raise ProposalError(refusal)
-            if QuestionOpinion.objects.filter(question=locked, citizen=citizen).exists():
-                raise ProposalError(CONSTRAINT_MESSAGES["question_opinion_once_per_citizen"])
-            opinion = QuestionOpinion.objects.create(question=locked, citizen=citizen, body=body)
-            if backdated:  # created_at is auto_now_add: the moment given (a seed, a replay) replaces it
-                QuestionOpinion.objects.filter(pk=opinion.pk).update(created_at=now)
-                opinion.created_at = now
-            Question.objects.filter(pk=locked.pk).update(opinion_count=F("opinion_count") + 1)
-            audit_record(actor=citizen, action="question.opine", target=locked, summary={"opinion": opinion.pk})
-            return opinion
-
-    return _participate(write)
+    return _take_part(
+        citizen=citizen, question=question, now=now, kind=Kind.DISCUSSION, model=QuestionOpinion,
+        counter="opinion_count", action="question.opine", body=body,
+    )
 
 
 # --- Personal data (for the app's citizens.registry handler) ---------------------------------
