@@ -14,7 +14,9 @@ count, is a mismatch.
         register_recount("voting.poll:", poll_commitments, scopes=poll_scopes)
 
 `scopes()` (optional) lists every scope the channel holds records for, so that a scope whose
-entries are all missing from the ledger is noticed too.
+entries are all missing from the ledger is noticed too. `check(scope)` (optional) returns the
+problems the channel finds between its records and the totals it publishes (a poll's counters
+against its ballots, say), each a sentence; verify_ledger reports them as mismatches.
 """
 
 from collections.abc import Callable, Iterable
@@ -26,6 +28,7 @@ class Recount:
     scope_prefix: str
     commitments: Callable[[str], Iterable[str]]
     scopes: Callable[[], Iterable[str]] | None = None
+    check: Callable[[str], Iterable[str]] | None = None
 
 
 _recounts: dict[str, Recount] = {}
@@ -36,10 +39,11 @@ def register_recount(
     recount: Callable[[str], Iterable[str]],
     *,
     scopes: Callable[[], Iterable[str]] | None = None,
+    check: Callable[[str], Iterable[str]] | None = None,
 ):
     if not scope_prefix:
         raise ValueError("register_recount: a scope prefix such as 'voting.poll:' is required.")
-    _recounts[scope_prefix] = Recount(scope_prefix=scope_prefix, commitments=recount, scopes=scopes)
+    _recounts[scope_prefix] = Recount(scope_prefix=scope_prefix, commitments=recount, scopes=scopes, check=check)
 
 
 def unregister_recount(scope_prefix: str):

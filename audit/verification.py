@@ -141,3 +141,9 @@ def _recount_scope(report, scope, in_ledger: Counter):
             f"Scope {scope}: the channel counts {sum(expected.values())}, the ledger holds "
             f"{sum(in_ledger.values())} ({missing} missing from the ledger, {unexpected} the channel does not count)."
         )
+    if recount.check is None:
+        return
+    try:
+        report.problems.extend(f"Scope {scope}: {problem}" for problem in recount.check(scope))
+    except Exception as error:  # noqa: BLE001 -- a failing check is a finding, not a crash
+        report.problems.append(f"Scope {scope}: the count check failed: {error!r}")

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("M-Voting")
+
+    def ready(self):
+        from audit.recounts import register_recount
+
+        from .recount import SCOPE_PREFIX, poll_commitments, poll_count_problems, poll_scopes
+
+        register_recount(SCOPE_PREFIX, poll_commitments, scopes=poll_scopes, check=poll_count_problems)

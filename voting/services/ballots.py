@@ -1,0 +1,136 @@
+"""Casting a ballot: the one write that must be exactly once, secret and verifiable.
+
+In one transaction: the poll row is read under a share lock (an official closing the poll waits
+for ballots in flight, and a ballot never lands after the close), the participation row is
+inserted (its unique constraint refuses a second vote, also two at the same instant), then the
+anonymous ballot, the counters and the ledger entry. No audit event is written: an event carries
+the citizen and the time, which next to the ledger could tell how someone voted; the
+participation row is the record that the citizen voted.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit import ledger
+from audit.services import ledger_append
+from citizens.services import violated_constraint
+
+from ..eligibility import ALREADY_VOTED, poll_window_reason, why_cannot_vote
+from ..errors import VotingError
+from ..models import Ballot, Participation, Poll, age_band
+from ..ranking import format_ranking
+from ..tallies import tally_add
+
+ALREADY_VOTED_CONSTRAINTS = {
+    # PostgreSQL names the constraint; SQLite names the columns, which resolve to it too.
+    "participation_one_per_citizen",
+    "citizen_id",
+}
+
+
+@dataclass(frozen=True)
+class CastBallot:
+    poll: Poll
+    receipt: str
+
+
+def ballot_commitment(*, salt: str, poll_id: int, choices: list[int]) -> str:
+    return ledger.ledger_commitment(salt=salt, content={"poll": poll_id, "choices": choices})
+
+
+def clean_choices(poll: Poll, raw_choices, option_positions) -> list[int]:
+    """The voter's picks as option positions (in rank order for ranked choice), or VotingError.
+
+    raw_choices: what the form sent (strings or ints); option_positions: the poll's positions.
+    """
+    if raw_choices is None or isinstance(raw_choices, (str, bytes)):
+        raw_choices = [raw_choices] if raw_choices else []
+    choices = []
+    for raw in raw_choices:
+        try:
+            position = int(str(raw).strip())
+        except (TypeError, ValueError):
+            raise VotingError(_("The form was changed: an option it sent does not exist."), field="choices") from None
+        if position not in option_positions:
+            raise VotingError(_("The form was changed: an option it sent does not exist."), field="choices")
+        if position in choices:
+            raise VotingError(_("Each option can be picked only once."), field="choices")
+        choices.append(position)
+    if not choices:
+        message = _("Rank at least one option.") if poll.is_ranked else _("Choose an option.")
+        raise VotingError(message, field="choices")
+    if poll.question_type == Poll.QuestionType.SINGLE and len(choices) != 1:
+        raise VotingError(_("Choose exactly one option."), field="choices")
+    if len(choices) > poll.max_choices:
+        raise VotingError(
+            _("You can choose at most %(count)d options.") % {"count": poll.max_choices}, field="choices"
+        )
+    return choices
+
+
+def _lock_poll_for_ballot(poll_id):
+    """Re-read what decides whether ballots are accepted, holding a share lock until commit."""
+    queryset = Poll.objects.filter(pk=poll_id).only("status", "hidden_at", "opens_at", "closes_at")
+    if connection.vendor == "postgresql":
+        sql, params = queryset.query.sql_with_params()
+        return next(iter(Poll.objects.raw(f"{sql} FOR SHARE", params)), None)  # noqa: S608
+    return queryset.first()
+
+
+def ballot_cast(*, citizen, poll: Poll, choices, access_granted=False, now=None) -> CastBallot:
+    """Record `citizen`'s vote in `poll`; returns the receipt to show them once.
+
+    Raises VotingError (nothing written) when the citizen may not vote (code = the eligibility
+    reason, "already_voted" for a second vote) or the choices are invalid.
+    """
+    now = now or timezone.now()
+    options = [option.position for option in poll.options.all()]
+    district_codes = {district.code for district in poll.audience_districts.all()}
+    reason = why_cannot_vote(poll, citizen, now=now, access_granted=access_granted, district_codes=district_codes)
+    if reason:
+        raise VotingError(reason.message, code=reason.code)
+    picks = clean_choices(poll, choices, set(options))
+    receipt = ledger.new_receipt()
+    salt = ledger.new_salt()
+    try:
+        with transaction.atomic():
+            current = _lock_poll_for_ballot(poll.pk)
+            reason = poll_window_reason(current, now) if current else None
+            if current is None or reason:
+                raise VotingError(reason.message if reason else _("This poll does not exist."), code=getattr(reason, "code", "gone"))
+            Participation.objects.create(poll_id=poll.pk, citizen=citizen, voted_on=timezone.localdate(now))
+            snapshot = {
+                "age_band": age_band(citizen.age_on(timezone.localdate(now))),
+                "district_code": citizen.district_id or "",
+                "gender": citizen.gender or "",
+            }
+            Ballot.objects.create(
+                poll_id=poll.pk,
+                choices=picks,
+                salt=salt,
+                receipt_digest=ledger.receipt_digest(receipt),
+                **snapshot,
+            )
+            tally_add(
+                poll_id=poll.pk,
+                question_type=poll.question_type,
+                choices=picks,
+                ranking=format_ranking(picks) if poll.is_ranked else None,
+                **snapshot,
+            )
+            ledger_append(
+                scope=poll.ledger_scope,
+                kind="ballot",
+                commitment=ballot_commitment(salt=salt, poll_id=poll.pk, choices=picks),
+                receipt=receipt,
+            )
+    except IntegrityError as error:
+        if violated_constraint(error) in ALREADY_VOTED_CONSTRAINTS:
+            raise VotingError(
+                _("You have already voted in this poll. A vote cannot be changed."), code=ALREADY_VOTED
+            ) from None
+        raise
+    return CastBallot(poll=poll, receipt=receipt)
