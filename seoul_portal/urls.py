@@ -20,7 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("citizens.urls")),
     path("ledger/", include("audit.urls")),
     path("proposals/", include("proposals.urls")),
-    path("voting/", include("voting.urls")),
+    path("votes/", include("voting.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("complaints/", include("complaints.urls")),
     path("governance/", include("governance.urls")),

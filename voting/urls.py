@@ -1,8 +1,4 @@
-from django.urls import path
-
-from . import views
+from .views import pages, results
 
 app_name = "voting"
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+urlpatterns = pages.urlpatterns + results.urlpatterns

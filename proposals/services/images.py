@@ -1,90 +1,25 @@
-"""A proposal's optional image, taken in as pixels only.
+"""A proposal's optional image: the site's image intake (seoul_portal.images), its errors as
+ProposalError on the image field, and the image's required text alternative."""
 
-The file is identified by Pillow from its content (never by its name or the browser's content
-type), only JPEG, PNG and WebP are opened at all, and it is re-encoded: what is stored holds the
-pixels and nothing else (no EXIF, so no GPS position or camera serial), under a random name.
-"""
-
-from io import BytesIO
-from uuid import uuid4
-
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from seoul_portal import images
+from seoul_portal.images import IMAGE_MAX_BYTES, PreparedImage, image_content_type
 
 from ..errors import ProposalError
 from ..text import clean_text
 
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
-# Decoding a small file of huge dimensions would take the memory of the process (a "pixel bomb").
-IMAGE_MAX_PIXELS = 40_000_000
-# Larger pictures are scaled down: a proposal's page never shows more.
-IMAGE_MAX_SIDE = 2400
 IMAGE_ALT_MAX_LENGTH = 200
 
-# Pillow's format → (file extension, content type).
-IMAGE_FORMATS = {
-    "JPEG": ("jpg", "image/jpeg"),
-    "PNG": ("png", "image/png"),
-    "WEBP": ("webp", "image/webp"),
-}
-CONTENT_TYPES = dict(IMAGE_FORMATS.values())  # extension → content type
-
-
-class PreparedImage(ContentFile):
-    """An image that went through prepare_image(): safe to store as it is."""
-
-    def __init__(self, content, *, extension, content_type):
-        super().__init__(content, name=f"{uuid4().hex}.{extension}")
-        self.content_type = content_type
-
-
-def _refuse(message):
-    return ProposalError(message, field="image")
+__all__ = ["IMAGE_ALT_MAX_LENGTH", "IMAGE_MAX_BYTES", "PreparedImage", "clean_image_alt", "image_content_type", "prepare_image"]
 
 
 def prepare_image(upload) -> PreparedImage:
     """Check an uploaded file and re-encode it; raises ProposalError(field="image") with the reason."""
-    if isinstance(upload, PreparedImage):
-        return upload
-    size = getattr(upload, "size", None) or 0
-    if size == 0:
-        raise _refuse(_("The image file is empty."))
-    if size > IMAGE_MAX_BYTES:
-        raise _refuse(
-            _("The image may be at most 5 MB (this file is %(size)s MB).") % {"size": f"{size / 1024 / 1024:.1f}"}
-        )
-    unreadable = _("This file is not a JPEG, PNG or WebP image. Choose a photo or a picture in one of these formats.")
     try:
-        upload.seek(0)
-        with Image.open(upload, formats=list(IMAGE_FORMATS)) as probe:
-            kind = probe.format
-            if probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise _refuse(_("The image has too many pixels: make it smaller than 40 megapixels."))
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload, formats=[kind]) as image:
-            image.load()
-            icc_profile = image.info.get("icc_profile")
-            picture = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data gave
-    except ProposalError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise _refuse(unreadable) from error
-    picture.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-    extension, content_type = IMAGE_FORMATS[kind]
-    output = BytesIO()
-    # Only the colour profile goes along; every other chunk of metadata is left behind.
-    extra = {"icc_profile": icc_profile} if icc_profile else {}
-    if kind == "JPEG":
-        if picture.mode not in ("RGB", "L"):
-            picture = picture.convert("RGB")
-        picture.save(output, "JPEG", quality=85, optimize=True, **extra)
-    elif kind == "PNG":
-        picture.save(output, "PNG", optimize=True, **extra)
-    else:
-        picture.save(output, "WEBP", quality=85, **extra)
-    return PreparedImage(output.getvalue(), extension=extension, content_type=content_type)
+        return images.prepare_image(upload)
+    except images.ImageRejected as error:
+        raise ProposalError(error.message, field="image") from None
 
 
 def clean_image_alt(image_alt, *, has_image) -> str:
@@ -94,9 +29,3 @@ def clean_image_alt(image_alt, *, has_image) -> str:
     if not (image_alt or "").strip():
         raise ProposalError(_("Describe the image in a few words, for people who cannot see it."), field="image_alt")
     return clean_text(image_alt, field_name="image_alt", label=_("image description"), max_length=IMAGE_ALT_MAX_LENGTH)
-
-
-def image_content_type(name: str) -> str | None:
-    """The content type of a stored image by the extension prepare_image gave it (None: not one of ours)."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return CONTENT_TYPES.get(extension)

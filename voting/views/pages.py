@@ -1,7 +1,15 @@
+"""The citizen's side of a poll: lists, the poll page, casting, receipts, access, reports, proposing."""
+
 from django.shortcuts import render
+from django.urls import path
 
 from seoul_portal.channels import channel_by_slug
 
 
 def index(request):
     return render(request, "channel_index.html", {"channel": channel_by_slug("voting")})
+
+
+urlpatterns = [
+    path("", index, name="index"),
+]

@@ -1,0 +1,1 @@
+"""M-Voting forms, one module per page."""

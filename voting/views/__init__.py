@@ -1,0 +1,1 @@
+"""M-Voting's pages, one module per concern; each module defines its `urlpatterns`."""

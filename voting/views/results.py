@@ -1,0 +1,3 @@
+"""Results, CSV export, the poll's ledger, receipt checks and the results-into-policy page."""
+
+urlpatterns = []
