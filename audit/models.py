@@ -144,7 +144,8 @@ class LedgerEntry(AppendOnlyModel):
     """
 
     id = models.UUIDField(primary_key=True, editable=False)
-    scope = models.CharField(_("scope"), max_length=100, db_index=True)
+    # Indexed by ledger_entry_scope_order, which starts with the scope.
+    scope = models.CharField(_("scope"), max_length=100)
     kind = models.CharField(_("kind"), max_length=40)
     commitment = models.CharField(_("commitment"), max_length=64)
     receipt_digest = models.CharField(_("receipt digest"), max_length=64)
@@ -168,6 +169,8 @@ class LedgerEntry(AppendOnlyModel):
             models.UniqueConstraint(fields=["receipt_digest"], name="ledger_entry_unique_receipt"),
         ]
         indexes = [
+            # One scope's entries (a poll's ledger page) in block and canonical order, page by page.
+            models.Index(fields=["scope", "block", "commitment", "receipt_digest"], name="ledger_entry_scope_order"),
             # A block's entries in their canonical order, for verification and receipt pages.
             models.Index(fields=["block", "commitment", "receipt_digest"], name="ledger_entry_block_order"),
             # The sealer takes pending entries in their canonical order; the index holds only

@@ -22,7 +22,7 @@ def official(db):
 def append(db):
     """Append one entry as a channel would; returns (entry, receipt, salt, content)."""
 
-    def make(scope="voting.poll:12", kind="ballot", content=None):
+    def make(scope="sample.poll:12", kind="ballot", content=None):
         salt, receipt = ledger.new_salt(), ledger.new_receipt()
         content = content if content is not None else {"choice": 1}
         entry = ledger_append(

@@ -83,7 +83,7 @@ def test_ids_codes_dates_and_hashes_are_accepted():
         "poll": 12,
         "district": "11680",
         "status": "approved",
-        "scope": "voting.poll:12",
+        "scope": "sample.poll:12",
         "on": "2025-01-15",
         "amount_krw": 1_000_000_000,
         "digest": "f02123456780a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a",

@@ -70,10 +70,10 @@ def test_append_stores_no_receipt_no_person_and_no_time(append):
     ("scope", "kind", "commitment", "receipt"),
     [
         ("poll 12", "ballot", "a" * 64, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
-        ("voting.poll:12", "Ballot", "a" * 64, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
-        ("voting.poll:12", "ballot", "A" * 64, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
-        ("voting.poll:12", "ballot", "a" * 63, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
-        ("voting.poll:12", "ballot", "a" * 64, "short"),
+        ("sample.poll:12", "Ballot", "a" * 64, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
+        ("sample.poll:12", "ballot", "A" * 64, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
+        ("sample.poll:12", "ballot", "a" * 63, "7KQ2-M9XD-4HFA-ZP3C-R8TW"),
+        ("sample.poll:12", "ballot", "a" * 64, "short"),
     ],
 )
 def test_append_refuses_malformed_arguments(scope, kind, commitment, receipt):
@@ -85,7 +85,7 @@ def test_append_refuses_malformed_arguments(scope, kind, commitment, receipt):
 def test_a_receipt_can_be_used_once(append):
     _, receipt, _, _ = append()
     with pytest.raises(IntegrityError), transaction.atomic():
-        ledger_append(scope="voting.poll:12", kind="ballot", commitment="b" * 64, receipt=receipt)
+        ledger_append(scope="sample.poll:12", kind="ballot", commitment="b" * 64, receipt=receipt)
 
 
 def test_append_schedules_a_seal_only_where_no_scheduler_runs(append, settings, django_capture_on_commit_callbacks):
@@ -268,7 +268,7 @@ def test_concurrent_appends_and_seals_never_fork_the_chain(settings):
                 # Each transaction appends and, on commit, seals — sealers overlap constantly.
                 with transaction.atomic():
                     ledger_append(
-                        scope=f"voting.poll:{worker}",
+                        scope=f"sample.poll:{worker}",
                         kind="ballot",
                         commitment=ledger.ledger_commitment(salt=ledger.new_salt(), content={"i": index}),
                         receipt=ledger.new_receipt(),

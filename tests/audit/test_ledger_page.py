@@ -59,7 +59,7 @@ def test_head_json_of_an_empty_ledger(client):
 
 def test_a_sealed_receipt_shows_its_block_scope_and_kind(client, sealed):
     sealed(1, scope="example.thing:7", kind="support")
-    ((_, receipt, _, _),) = sealed(1, scope="voting.poll:12", kind="ballot")
+    ((_, receipt, _, _),) = sealed(1, scope="sample.poll:12", kind="ballot")
     block = LedgerBlock.objects.get(height=2)
 
     # As a citizen might retype it: lower case, spaces instead of dashes.
@@ -67,17 +67,17 @@ def test_a_sealed_receipt_shows_its_block_scope_and_kind(client, sealed):
 
     status = response.context["status"]
     assert (status.state, status.block_height, status.block_hash) == ("sealed", 2, block.hash)
-    assert (status.scope, status.kind) == ("voting.poll:12", "ballot")
+    assert (status.scope, status.kind) == ("sample.poll:12", "ballot")
     html = response.content.decode()
-    assert block.hash in html and "voting.poll:12" in html
+    assert block.hash in html and "sample.poll:12" in html
 
 
 def test_a_pending_receipt_says_it_waits_to_be_sealed(client, append):
-    _, receipt, _, _ = append(scope="voting.poll:12")
+    _, receipt, _, _ = append(scope="sample.poll:12")
 
     status = check(client, receipt).context["status"]
 
-    assert (status.state, status.scope, status.block_height) == ("pending", "voting.poll:12", None)
+    assert (status.state, status.scope, status.block_height) == ("pending", "sample.poll:12", None)
 
 
 def test_an_unknown_receipt_is_not_found(client, sealed):
@@ -113,7 +113,7 @@ def test_htmx_gets_only_the_receipt_section(client, append):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="receipt-check"' in html and "voting.poll:12" in html
+    assert 'id="receipt-check"' in html and "sample.poll:12" in html
     assert "<html" not in html
 
 

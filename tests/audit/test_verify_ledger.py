@@ -21,8 +21,8 @@ def verify(*args):
 @pytest.fixture
 def chain(sealed, append):
     """Three sealed blocks over two polls, and one entry still waiting to be sealed."""
-    made = sealed(3, scope="voting.poll:1") + sealed(2, scope="voting.poll:2") + sealed(2, scope="voting.poll:1")
-    made.append(append(scope="voting.poll:2"))
+    made = sealed(3, scope="sample.poll:1") + sealed(2, scope="sample.poll:2") + sealed(2, scope="sample.poll:1")
+    made.append(append(scope="sample.poll:2"))
     return made
 
 
@@ -123,7 +123,7 @@ def _channel_records(made):
 def test_a_recount_that_agrees_passes(chain, recount_registry):
     records = _channel_records(chain)
     recount_registry(
-        "voting.poll:",
+        "sample.poll:",
         lambda scope: (
             ledger.ledger_commitment(salt=salt, content=content) for salt, content in records.get(scope, [])
         ),
@@ -135,53 +135,53 @@ def test_a_recount_that_agrees_passes(chain, recount_registry):
 
 def test_a_recount_that_disagrees_fails(chain, recount_registry):
     records = _channel_records(chain)
-    salt, content = records["voting.poll:1"][0]
-    records["voting.poll:1"][0] = (salt, {**content, "choice": 2})  # the channel counted another choice
+    salt, content = records["sample.poll:1"][0]
+    records["sample.poll:1"][0] = (salt, {**content, "choice": 2})  # the channel counted another choice
     recount_registry(
-        "voting.poll:",
+        "sample.poll:",
         lambda scope: [ledger.ledger_commitment(salt=salt, content=content) for salt, content in records[scope]],
     )
 
     ok, _, err = verify()
     assert not ok
     assert (
-        "Scope voting.poll:1: the channel counts 5, the ledger holds 5 (1 missing from the ledger, 1 the channel does not count)"
+        "Scope sample.poll:1: the channel counts 5, the ledger holds 5 (1 missing from the ledger, 1 the channel does not count)"
         in err
     )
 
 
 def test_a_scope_missing_from_the_ledger_altogether_fails(chain, recount_registry):
     records = _channel_records(chain)
-    records["voting.poll:3"] = [(ledger.new_salt(), {"choice": 1})]
+    records["sample.poll:3"] = [(ledger.new_salt(), {"choice": 1})]
     recount_registry(
-        "voting.poll:",
+        "sample.poll:",
         lambda scope: [ledger.ledger_commitment(salt=salt, content=content) for salt, content in records[scope]],
         scopes=lambda: records.keys(),
     )
 
     ok, _, err = verify()
-    assert not ok and "Scope voting.poll:3: the channel counts 1, the ledger holds 0" in err
+    assert not ok and "Scope sample.poll:3: the channel counts 1, the ledger holds 0" in err
 
 
 def test_a_failing_recount_is_a_mismatch_not_a_crash(chain, recount_registry):
     def broken(scope):
         raise RuntimeError("poll table unreachable")
 
-    recount_registry("voting.poll:", broken)
+    recount_registry("sample.poll:", broken)
     ok, _, err = verify()
     assert not ok and "the recount failed" in err
 
 
 def test_scopes_no_channel_recounts_are_reported_not_failed(chain, recount_registry):
     ok, out, _ = verify()
-    assert ok and "Scopes without a registered recount (2): voting.poll:1, voting.poll:2" in out
+    assert ok and "Scopes without a registered recount (2): sample.poll:1, sample.poll:2" in out
 
 
 def test_the_longest_registered_prefix_recounts_a_scope(chain, recount_registry):
     records = _channel_records(chain)
     recount_registry("voting.", lambda scope: [])  # would disagree with every scope
     recount_registry(
-        "voting.poll:",
+        "sample.poll:",
         lambda scope: [ledger.ledger_commitment(salt=salt, content=content) for salt, content in records[scope]],
     )
     assert verify()[0]
