@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     "governance-review-reminders": {"task": "governance.tasks.send_review_reminders", "schedule": 60 * 60.0},
     # Closes support windows, opens and closes debates; safe to run twice.
     "proposals-advance": {"task": "proposals.tasks.advance_proposals", "schedule": 15 * 60.0},
+    # Opens and closes polls on time (a poll closes within a minute of its closing time); safe to run twice.
+    "voting-advance": {"task": "voting.tasks.advance_polls", "schedule": 60.0},
+    # Rewrites the ballots cast in the last minute in random order (voting/services/mixing.py).
+    "voting-mix-ballots": {"task": "voting.tasks.mix_ballots", "schedule": 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------

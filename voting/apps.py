@@ -9,6 +9,11 @@ class VotingConfig(AppConfig):
     def ready(self):
         from audit.recounts import register_recount
 
+        from .back_office import register_back_office
+        from .my_seoul import register_my_seoul_panel
         from .recount import SCOPE_PREFIX, poll_commitments, poll_count_problems, poll_scopes
 
         register_recount(SCOPE_PREFIX, poll_commitments, scopes=poll_scopes, check=poll_count_problems)
+        register_my_seoul_panel()
+        # The permission predicates, the notification kinds and the personal-data handler.
+        register_back_office()

@@ -82,7 +82,8 @@ def why_cannot_vote(
     if district_codes:
         if not citizen.district_id:
             return Ineligible(NO_DISTRICT, _("This poll is for residents of some districts: add your district to your profile."))
-        if citizen.district_id not in district_codes:
+        # Targeted polls ask the residents of a district, not the people who work or study there.
+        if citizen.district_id not in district_codes or citizen.residence_basis not in ("", "lives"):
             return Ineligible(DISTRICT, _("This poll is only for residents of the districts it targets."))
     if poll.audience_min_age is not None or poll.audience_max_age is not None:
         age = citizen.age_on(timezone.localdate(now))

@@ -74,13 +74,20 @@ class Ballot(models.Model):
     # For the ledger recount: commitment = ledger_commitment(salt, {"poll", "choices"}).
     salt = models.CharField(max_length=128, editable=False)
     receipt_digest = models.CharField(_("receipt digest"), max_length=64, unique=True, editable=False)
+    # False until the mixer has rewritten the ballot (services/mixing.py): until then the row
+    # still sits where, and carries the transaction, it was cast in.
+    mixed = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         # By the random id: an order that says nothing about when a ballot was cast.
         ordering = ["id"]
-        indexes = [models.Index(fields=["poll", "id"], name="ballot_by_poll")]
+        indexes = [
+            models.Index(fields=["poll", "id"], name="ballot_by_poll"),
+            # The mixer's work list: only the few ballots cast since its last run.
+            models.Index(fields=["poll"], condition=Q(mixed=False), name="ballot_unmixed"),
+        ]
 
     def __str__(self):
         return str(self.id)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 5000
@@ -24,7 +25,8 @@ class Poll(models.Model):
         DRAFT = "draft", _("Draft")
         # A citizen's poll waiting for the city's screening.
         PENDING_REVIEW = "pending_review", _("Awaiting screening")
-        REJECTED = "rejected", _("Rejected")
+        # Refused in screening (반려), not voted down (부결).
+        REJECTED = "rejected", pgettext_lazy("poll screening", "Rejected")
         # Published, before its opening time.
         SCHEDULED = "scheduled", _("Upcoming")
         OPEN = "open", _("Open")

@@ -1,16 +1,18 @@
 """Casting a ballot: the one write that must be exactly once, secret and verifiable.
 
-In one transaction: the poll row is read under a share lock (an official closing the poll waits
-for ballots in flight, and a ballot never lands after the close), the participation row is
+In one transaction: the ballot passes the poll's gate (locks.py: an official closing or hiding
+the poll waits for ballots in flight, and a ballot never lands after the close) and re-reads the
+poll, the participation row is
 inserted (its unique constraint refuses a second vote, also two at the same instant), then the
 anonymous ballot, the counters and the ledger entry. No audit event is written: an event carries
 the citizen and the time, which next to the ledger could tell how someone voted; the
 participation row is the record that the citizen voted.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ from ..errors import VotingError
 from ..models import Ballot, Participation, Poll, age_band
 from ..ranking import format_ranking
 from ..tallies import tally_add
+from .locks import poll_gate_enter
 
 ALREADY_VOTED_CONSTRAINTS = {
     # PostgreSQL names the constraint; SQLite names the columns, which resolve to it too.
@@ -48,8 +51,14 @@ def clean_choices(poll: Poll, raw_choices, option_positions) -> list[int]:
     """
     if raw_choices is None or isinstance(raw_choices, (str, bytes)):
         raw_choices = [raw_choices] if raw_choices else []
+    elif not isinstance(raw_choices, Iterable):
+        # One value that is not a list (an int from code, not a form): one pick, not a TypeError.
+        raw_choices = [raw_choices]
     choices = []
     for raw in raw_choices:
+        if isinstance(raw, str) and not raw.strip():
+            # An empty select or rank field sends "": it means "no pick", not a tampered form.
+            continue
         try:
             position = int(str(raw).strip())
         except (TypeError, ValueError):
@@ -65,19 +74,16 @@ def clean_choices(poll: Poll, raw_choices, option_positions) -> list[int]:
     if poll.question_type == Poll.QuestionType.SINGLE and len(choices) != 1:
         raise VotingError(_("Choose exactly one option."), field="choices")
     if len(choices) > poll.max_choices:
-        raise VotingError(
-            _("You can choose at most %(count)d options.") % {"count": poll.max_choices}, field="choices"
-        )
+        message = _("You can rank at most %(count)d options.") if poll.is_ranked else _("You can choose at most %(count)d options.")
+        raise VotingError(message % {"count": poll.max_choices}, field="choices")
     return choices
 
 
 def _lock_poll_for_ballot(poll_id):
-    """Re-read what decides whether ballots are accepted, holding a share lock until commit."""
-    queryset = Poll.objects.filter(pk=poll_id).only("status", "hidden_at", "opens_at", "closes_at")
-    if connection.vendor == "postgresql":
-        sql, params = queryset.query.sql_with_params()
-        return next(iter(Poll.objects.raw(f"{sql} FOR SHARE", params)), None)  # noqa: S608
-    return queryset.first()
+    """Pass the poll's gate (shared, until commit), then re-read what decides whether ballots are
+    accepted: a close or hide that committed before is seen, one that asks later waits for us."""
+    poll_gate_enter(poll_id)
+    return Poll.objects.filter(pk=poll_id).only("status", "hidden_at", "opens_at", "closes_at").first()
 
 
 def ballot_cast(*, citizen, poll: Poll, choices, access_granted=False, now=None) -> CastBallot:

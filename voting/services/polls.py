@@ -9,6 +9,7 @@ transaction. Ballots are in ballots.py.
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from ..models import (
     PollOption,
     PollReport,
 )
+from .locks import poll_gate_shut
 
 Status = Poll.Status
 # Room codes are read aloud and typed on phones: no 0/O, 1/I/L.
@@ -195,6 +197,75 @@ def poll_ensure_access_secrets(poll) -> Poll:
     return poll
 
 
+def poll_update_draft(
+    *, actor, poll, title, description="", question_type=Poll.QuestionType.SINGLE, max_choices=1, options,
+    opens_at, closes_at, audience_districts=(), audience_min_age=None, audience_max_age=None,
+    access=Poll.Access.PUBLIC, event_starts_at=None, event_ends_at=None,
+    results_visibility=Poll.ResultsVisibility.LIVE, eligible_population=None, org_unit=None, now=None,
+) -> Poll:
+    """Rewrite a policy vote while it is a draft (the back office's change form): its fields and its
+    options, numbered in the order given. `options` as for poll_create, except that an option's
+    image may also be the stored file it already has (a FieldFile or its name). Nobody has voted in
+    a draft, so positions may change; images no option keeps are deleted after commit."""
+    now = now or timezone.now()
+    max_choices, cleaned, title = clean_poll_fields(
+        kind=Poll.Kind.POLICY, title=title, question_type=question_type, max_choices=max_choices,
+        options=list(options or []), opens_at=opens_at, closes_at=closes_at, audience_min_age=audience_min_age,
+        audience_max_age=audience_max_age, access=access, event_starts_at=event_starts_at,
+        event_ends_at=event_ends_at, now=now,
+    )
+    with transaction.atomic():
+        poll = _lock(poll)
+        _require_status(poll, Status.DRAFT, message=_("Only a draft can be edited."))
+        onsite = access == Poll.Access.ONSITE
+        poll.title, poll.description = title, (description or "").strip()
+        poll.question_type, poll.max_choices, poll.org_unit = question_type, max_choices, org_unit
+        poll.audience_min_age, poll.audience_max_age = audience_min_age, audience_max_age
+        poll.access, poll.opens_at, poll.closes_at = access, opens_at, closes_at
+        poll.event_starts_at, poll.event_ends_at = (event_starts_at, event_ends_at) if onsite else (None, None)
+        poll.results_visibility, poll.eligible_population = results_visibility, eligible_population
+        if access != Poll.Access.ROOM:
+            poll.room_code = None
+        if not onsite:
+            poll.onsite_token = None
+        poll_ensure_access_secrets(poll)
+        poll.save()
+        poll.audience_districts.set(audience_districts)
+        before = set(PollOption.objects.filter(poll=poll).exclude(image="").values_list("image", flat=True))
+        PollOption.objects.filter(poll=poll).delete()
+        created = PollOption.objects.bulk_create(
+            PollOption(
+                poll=poll,
+                position=index,
+                label=option["label"],
+                description=option.get("description", ""),
+                image=_option_image(option.get("image")),
+                image_alt=option.get("image_alt", ""),
+            )
+            for index, option in enumerate(cleaned, start=1)
+        )
+        kept = {option.image.name for option in created if option.image}
+        _delete_files_after_commit(PollOption._meta.get_field("image").storage, sorted(before - kept))
+        _record(poll, actor=actor, action="update")
+    return poll
+
+
+def _option_image(image):
+    """A stored file goes in by name (it is saved already); a prepared image is saved with the row."""
+    if isinstance(image, FieldFile):
+        return image.name
+    return image or ""
+
+
+def _delete_files_after_commit(storage, names):
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
 # --- Screening and publishing -------------------------------------------------------------------
 
 
@@ -276,7 +347,9 @@ def poll_open(*, poll, now=None) -> bool:
         poll = _lock(poll)
         if poll.status != Status.SCHEDULED or poll.opens_at > now:
             return False
-        poll.status, poll.opened_at = Status.OPEN, now
+        # Late (the job did not run during the whole window): it opens at its closing time, so
+        # that the record never says it opened after it closed; poll_close closes it next.
+        poll.status, poll.opened_at = Status.OPEN, min(now, poll.closes_at)
         poll.save(update_fields=["status", "opened_at", "updated_at"])
         _record(poll, actor=None, action="open")
     return True
@@ -286,12 +359,14 @@ def poll_close(*, poll, now=None) -> bool:
     """Close an open poll at its closing time; False when there was nothing to do."""
     now = now or timezone.now()
     with transaction.atomic():
+        poll_gate_shut(poll.pk)  # waits for the ballots in flight; later ones wait for this
         poll = _lock(poll)
         if poll.status != Status.OPEN or poll.closes_at > now:
             return False
         poll.status, poll.closed_at = Status.CLOSED, poll.closes_at
         poll.save(update_fields=["status", "closed_at", "updated_at"])
         _record(poll, actor=None, action="close")
+        _notify_proposer(poll, "poll_results", f"voting:results:{poll.pk}")
     return True
 
 
@@ -300,6 +375,7 @@ def poll_close_early(*, actor, poll, reason, now=None) -> Poll:
     now = now or timezone.now()
     reason = _require_reason(reason)
     with transaction.atomic():
+        poll_gate_shut(poll.pk)  # waits for the ballots in flight; later ones wait for this
         poll = _lock(poll)
         _require_status(poll, Status.OPEN, Status.SCHEDULED, message=_("Only an open or upcoming poll can be closed early."))
         if poll.opened_at is None:
@@ -307,6 +383,7 @@ def poll_close_early(*, actor, poll, reason, now=None) -> Poll:
         poll.status, poll.closed_at, poll.close_reason = Status.CLOSED, now, reason
         poll.save(update_fields=["status", "opened_at", "closed_at", "close_reason", "updated_at"])
         _record(poll, actor=actor, action="close_early")
+        _notify_proposer(poll, "poll_results", f"voting:results:{poll.pk}")
     return poll
 
 
@@ -329,6 +406,7 @@ def poll_hide(*, actor, poll, reason, now=None) -> Poll:
     now = now or timezone.now()
     reason = _require_reason(reason)
     with transaction.atomic():
+        poll_gate_shut(poll.pk)  # waits for the ballots in flight; later ones wait for this
         poll = _lock(poll)
         if poll.hidden_at is not None:
             raise VotingError(_("This poll is already hidden."))

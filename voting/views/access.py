@@ -25,3 +25,15 @@ def has_poll_access(request, poll: Poll) -> bool:
     if user.is_authenticated and (user.is_staff or (poll.proposer_id and poll.proposer_id == user.pk)):
         return True
     return poll.pk in request.session.get(SESSION_KEY, [])
+
+
+def holds_voting_access(request, poll: Poll) -> bool:
+    """Whether the visitor may vote as far as access goes: public polls, or the room code / QR
+    code in this session, or the poll's own proposer. Staff see every poll (has_poll_access) but
+    vote like anyone else: with the code."""
+    if poll.access == Poll.Access.PUBLIC:
+        return True
+    user = request.user
+    if user.is_authenticated and poll.proposer_id and poll.proposer_id == user.pk:
+        return True
+    return poll.pk in request.session.get(SESSION_KEY, [])

@@ -1,15 +1,481 @@
-"""The citizen's side of a poll: lists, the poll page, casting, receipts, access, reports, proposing."""
+"""The citizen's side of a poll: lists, the poll page, casting, receipts, access, reports, proposing.
 
-from django.shortcuts import render
-from django.urls import path
+Every form works without JavaScript: plain GETs and POSTs. With htmx, the list's tabs swap only
+the results, and the vote form swaps the page's main content (its button is disabled while the
+ballot is on its way, so a double tap cannot turn into "you have already voted").
 
+Secrecy: the receipt is shown once, in the answer to the ballot's POST, and only travels in POST
+bodies afterwards (the download); it is never in a URL, a log line or the session.
+"""
+
+import time
+from functools import wraps
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.crypto import constant_time_compare
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from audit import ledger
+from audit.selectors import ReceiptStatus, ledger_head, receipt_status
+from citizens.access import next_onboarding_step, participant_required
 from seoul_portal.channels import channel_by_slug
+from seoul_portal.images import image_content_type
+
+from ..eligibility import ALREADY_VOTED, event_is_running
+from ..errors import VotingError
+from ..forms.ballot import BallotForm
+from ..forms.propose import PollProposalForm
+from ..forms.report import PollReportForm
+from ..forms.room import RoomCodeForm
+from ..models import Poll, PollOption
+from ..selectors.polls import (
+    DEFAULT_TAB,
+    PUBLISHED,
+    TABS,
+    ballot_queryset,
+    is_organiser,
+    poll_ballot_count,
+    poll_by_room_code,
+    poll_list,
+    poll_reflection,
+    results_visible,
+    viewer_standing,
+    visible_poll,
+    with_card_facts,
+)
+from ..services import ballot_cast, poll_create, poll_report
+from .access import grant_poll_access, has_poll_access, holds_voting_access
+
+PAGE_SIZE = 20
+Status = Poll.Status
+
+# Wrong room codes a session may try within the window before it must wait.
+ROOM_ATTEMPTS_SESSION_KEY = "voting_room_misses"
+ROOM_MAX_ATTEMPTS = 10
+ROOM_ATTEMPT_WINDOW = 15 * 60  # seconds
 
 
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def _detail_url(poll_or_pk, anchor="") -> str:
+    pk = getattr(poll_or_pk, "pk", poll_or_pk)
+    return reverse("voting:detail", args=[pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _participant_action(view):
+    """A POST-only action of a poll's page: a visitor signs in (a citizen finishes onboarding) and
+    comes back to the poll's page, not to a URL that only answers POST; htmx requests are sent
+    there by a client-side redirect."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        signed_in = request.user.is_authenticated
+        step = next_onboarding_step(request.user) if signed_in else None
+        if signed_in and step is None:
+            return view(request, pk, *args, **kwargs)
+        come_back = _detail_url(pk)
+        target = f"{reverse(step)}?{urlencode({'next': come_back})}" if signed_in else redirect_to_login(come_back).url
+        return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+    return wrapper
+
+
+# --- The list ---------------------------------------------------------------------------------
+
+
+def _tab_labels():
+    return {"open": _("Open"), "upcoming": _("Upcoming"), "closed": _("Closed")}
+
+
+def _list_url(tab, kind) -> str:
+    query = {}
+    if tab != DEFAULT_TAB:
+        query["status"] = tab
+    if kind:
+        query["kind"] = kind
+    return reverse("voting:index") + (f"?{urlencode(query)}" if query else "")
+
+
+@require_GET
 def index(request):
-    return render(request, "channel_index.html", {"channel": channel_by_slug("voting")})
+    problems = []
+    tab = request.GET.get("status") or DEFAULT_TAB
+    if tab not in TABS:
+        problems.append(_("There is no such list of polls; showing the open polls."))
+        tab = DEFAULT_TAB
+    kind = request.GET.get("kind") or ""
+    if kind and kind not in Poll.Kind.values:
+        problems.append(_("There is no such kind of poll; showing every kind."))
+        kind = ""
+    page = Paginator(poll_list(tab=tab, kind=kind or None), PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = _tab_labels()
+    query = {"status": tab} if tab != DEFAULT_TAB else {}
+    if kind:
+        query["kind"] = kind
+    context = {
+        "channel": channel_by_slug("voting"),
+        "page_obj": page,
+        "polls": with_card_facts(page.object_list, request.user),
+        "tab": tab,
+        "tab_label": labels[tab],
+        "kind": kind,
+        "tabs": [(key, labels[key], _list_url(key, kind)) for key in TABS],
+        "kinds": [("", _("Every kind"), _list_url(tab, ""))]
+        + [(value, label, _list_url(tab, value)) for value, label in Poll.Kind.choices],
+        "filter_query": urlencode(query),
+        "problems": problems,
+    }
+    if request.htmx and not request.htmx.history_restore_request and request.htmx.target == "poll-results":
+        # Always 200: htmx swaps only successful answers; the fragment names what was dropped.
+        response = render(request, "voting/partials/poll_results.html", context)
+    else:
+        response = render(request, "voting/index.html", context, status=400 if problems else 200)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+# --- One poll ---------------------------------------------------------------------------------
+
+
+def _withheld(request, poll, access_granted):
+    """The answer instead of the poll's page, when the viewer may not see it: a hidden poll (its
+    notice), a private room without its code (the code form), an on-site poll not reached through
+    its QR code. None when the viewer may see the poll (its organisers always may)."""
+    if is_organiser(request.user, poll):
+        return None
+    if poll.hidden_at is not None:
+        return render(request, "voting/detail.html", {"poll": poll, "withheld": True}, status=403)
+    if access_granted:
+        return None
+    if poll.access == Poll.Access.ROOM:
+        context = {"form": RoomCodeForm(), "asked_for": poll}
+        return render(request, "voting/room.html", context, status=403)
+    if poll.access == Poll.Access.ONSITE:
+        return render(request, "voting/onsite.html", {"state": "scan"}, status=403)
+    return None
+
+
+def _detail_context(request, poll, *, access_granted, form=None, refusal=""):
+    standing = viewer_standing(poll, request.user, access_granted=access_granted)
+    return {
+        "poll": poll,
+        "options": poll.options.all(),
+        "districts": poll.audience_districts.all(),
+        "standing": standing,
+        "form": form or BallotForm(poll),
+        "refusal": refusal,
+        "results_visible": results_visible(poll),
+        "ballots": poll_ballot_count(poll),
+        "reflection": poll_reflection(poll) if poll.status == Status.CLOSED else None,
+        "organiser": is_organiser(request.user, poll),
+        "signin_url": redirect_to_login(_detail_url(poll)).url,
+    }
+
+
+@require_GET
+def detail(request, pk):
+    poll = visible_poll(request.user, pk)
+    withheld = _withheld(request, poll, has_poll_access(request, poll))
+    if withheld:
+        return withheld
+    access_granted = holds_voting_access(request, poll)
+    if poll.status not in PUBLISHED:
+        # A poll awaiting screening, or rejected: its proposer (or staff) sees where it stands.
+        context = {"poll": poll, "options": poll.options.all(), "districts": poll.audience_districts.all()}
+        return render(request, "voting/proposed.html", context)
+    return render(request, "voting/detail.html", _detail_context(request, poll, access_granted=access_granted))
+
+
+def _refusal_status(refusal: VotingError) -> int:
+    if refusal.code == ALREADY_VOTED:
+        return 409
+    if refusal.code == "invalid":
+        return 400
+    if refusal.code == "gone":
+        return 404
+    return 403  # the eligibility reasons: window, audience, access, verification
+
+
+@require_POST
+@_participant_action
+def cast(request, pk):
+    """Cast the signed-in citizen's ballot: the receipt page, shown once; or the poll's page again
+    with the reason (409 a second vote, 403 not eligible or outside the window, 400 bad choices)."""
+    poll = visible_poll(request.user, pk, queryset=ballot_queryset())
+    withheld = _withheld(request, poll, has_poll_access(request, poll))
+    if withheld:
+        return _refused_for_htmx(request, withheld)
+    access_granted = holds_voting_access(request, poll)
+    form = BallotForm(poll, request.POST)
+    try:
+        ballot = ballot_cast(
+            citizen=request.user, poll=poll, choices=form.submitted_choices(), access_granted=access_granted
+        )
+    except VotingError as refusal:
+        form.add_refusal(refusal)
+        context = _detail_context(request, poll, access_granted=access_granted, form=form, refusal=refusal.message)
+        response = render(request, "voting/detail.html", context, status=_refusal_status(refusal))
+        return _refused_for_htmx(request, response)
+    response = render(request, "voting/receipt.html", {"poll": poll, "receipt": ballot.receipt})
+    add_never_cache_headers(response)
+    return response
+
+
+def _refused_for_htmx(request, response):
+    """htmx swaps the answers to a refused ballot that are 400 or 409 (base.html); for the others it
+    would do nothing: it reloads the poll's page instead, which says why."""
+    if request.htmx and response.status_code not in (400, 409):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _grouped(receipt: str) -> str:
+    return "-".join(receipt[i : i + 4] for i in range(0, len(receipt), 4))
+
+
+def _receipt_text(request, poll, receipt, status, head) -> str:
+    verify_path = reverse("voting:verify", args=[poll.pk])
+    if status.state == ReceiptStatus.SEALED:
+        where = _("sealed in block %(height)d (hash %(hash)s)") % {
+            "height": status.block_height, "hash": status.block_hash,
+        }
+    else:
+        where = _("waiting to be sealed into the next block")
+    lines = [
+        _("M-Voting ballot receipt"),
+        "",
+        _("Poll: %(title)s (no. %(pk)d)") % {"title": poll.title, "pk": poll.pk},
+        _("Receipt: %(receipt)s") % {"receipt": _grouped(receipt)},
+        _("Ledger scope: %(scope)s") % {"scope": poll.ledger_scope},
+        _("In the ledger: %(where)s") % {"where": where},
+        _("Check your receipt at: %(url)s") % {"url": request.build_absolute_uri(verify_path)},
+    ]
+    if head.height is not None:
+        lines.append(
+            _("Chain head when downloaded: block %(height)d, hash %(hash)s (%(format)s)")
+            % {"height": head.height, "hash": head.hash, "format": ledger.FORMAT}
+        )
+    else:
+        lines.append(_("Chain head when downloaded: no block sealed yet (%(format)s)") % {"format": ledger.FORMAT})
+    lines += [
+        "",
+        _("The receipt proves that your ballot was counted, not what you chose: nobody, the city included, "
+          "can tell from it how you voted. Keep it to yourself."),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@require_POST
+def receipt_download(request, pk):
+    """The receipt as a text file (POST only: a receipt never goes into a URL). 400 when the text is
+    not a receipt of this poll."""
+    poll = Poll.objects.filter(pk=pk).only("pk", "title").first()
+    if poll is None:
+        raise Http404("no such poll")
+    try:
+        receipt = ledger.normalize_receipt(request.POST.get("receipt", ""))
+    except ledger.LedgerFormatError:
+        error = _("This is not a receipt: a receipt is 20 letters and digits, in groups of four.")
+        return render(request, "voting/receipt.html", {"poll": None, "error": error}, status=400)
+    status = receipt_status(receipt)
+    if status.state == ReceiptStatus.NOT_FOUND or status.scope != poll.ledger_scope:
+        error = _("This receipt is not in this poll's ledger.")
+        return render(request, "voting/receipt.html", {"poll": None, "error": error}, status=400)
+    response = HttpResponse(
+        _receipt_text(request, poll, receipt, status, ledger_head()), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="m-voting-receipt-poll-{poll.pk}.txt"'
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def option_image(request, pk, position):
+    """An option's image, from the storage, to whoever may see the poll."""
+    poll = visible_poll(
+        request.user, pk, queryset=Poll.objects.only("pk", "status", "access", "proposer_id", "hidden_at")
+    )
+    if not is_organiser(request.user, poll) and (poll.hidden_at or not has_poll_access(request, poll)):
+        raise Http404("no image")
+    option = PollOption.objects.filter(poll_id=poll.pk, position=position).only("image").first()
+    name = option.image.name if option else ""
+    content_type = image_content_type(name or "")
+    # The name comes from the database, never from the request; still, only files in the options'
+    # folder, as prepare_image named them, are served.
+    if not content_type or not name.startswith("voting/options/") or ".." in name.split("/") or "\\" in name:
+        raise Http404("no image")
+    try:
+        handle = option.image.storage.open(name, "rb")
+    except (OSError, SuspiciousFileOperation):
+        raise Http404("no image") from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    public = poll.access == Poll.Access.PUBLIC and poll.status in PUBLISHED and poll.hidden_at is None
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-cache"
+    return response
+
+
+# --- Room codes and QR codes --------------------------------------------------------------------
+
+
+def _recent_misses(request, now) -> list[float]:
+    window = _setting("VOTING_ROOM_ATTEMPT_WINDOW", ROOM_ATTEMPT_WINDOW)
+    return [moment for moment in request.session.get(ROOM_ATTEMPTS_SESSION_KEY, []) if now - moment < window]
+
+
+@require_http_methods(["GET", "POST"])
+def room(request):
+    """Enter a private room's code: access to that poll for this session, then its page. Wrong codes
+    are counted per session; past the limit the form waits (429)."""
+    form = RoomCodeForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return render(request, "voting/room.html", {"form": form})
+    now = time.time()
+    misses = _recent_misses(request, now)
+    if len(misses) >= _setting("VOTING_ROOM_MAX_ATTEMPTS", ROOM_MAX_ATTEMPTS):
+        wait = _setting("VOTING_ROOM_ATTEMPT_WINDOW", ROOM_ATTEMPT_WINDOW) - (now - misses[0])
+        minutes = max(1, round(wait / 60))
+        blocked = ngettext(
+            "Too many wrong room codes. Try again in %(minutes)d minute.",
+            "Too many wrong room codes. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        return render(request, "voting/room.html", {"form": RoomCodeForm(), "blocked": blocked}, status=429)
+    if form.is_valid():
+        poll = poll_by_room_code(form.cleaned_data["code"])
+        if poll is not None:
+            grant_poll_access(request, poll)
+            return redirect(_detail_url(poll))
+        request.session[ROOM_ATTEMPTS_SESSION_KEY] = [*misses, now]
+        form.add_error("code", _("No poll has this room code. Check the code with the poll's organiser."))
+    return render(request, "voting/room.html", {"form": form}, status=400)
+
+
+@require_GET
+def onsite(request, pk, token):
+    """The link in an on-site poll's QR code: during the event, access for this session and then the
+    poll's page; otherwise a page saying the event is not running (403), or 404 for a wrong code."""
+    poll = (
+        Poll.objects.filter(pk=pk, access=Poll.Access.ONSITE, status__in=PUBLISHED)
+        .only("pk", "title", "onsite_token", "event_starts_at", "event_ends_at", "access", "status", "proposer_id")
+        .first()
+    )
+    if poll is None or not poll.onsite_token or not constant_time_compare(token, poll.onsite_token):
+        return render(request, "voting/onsite.html", {"state": "invalid"}, status=404)
+    now = timezone.now()
+    if not event_is_running(poll, now):
+        state = "before" if now < poll.event_starts_at else "after"
+        return render(request, "voting/onsite.html", {"state": state, "poll": poll}, status=403)
+    grant_poll_access(request, poll)
+    return redirect(_detail_url(poll))
+
+
+@require_GET
+def qr(request, pk):
+    """The QR code of an on-site poll, for its organisers to show at the event."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    poll = visible_poll(request.user, pk, queryset=Poll.objects.all())
+    if poll.access != Poll.Access.ONSITE or not poll.onsite_token:
+        raise Http404("not an on-site poll")
+    if not is_organiser(request.user, poll):
+        raise PermissionDenied(_("Only the poll's organisers can show its QR code."))
+    url = request.build_absolute_uri(reverse("voting:onsite", args=[poll.pk, poll.onsite_token]))
+    # segno escapes the title (the poll's title is the citizen's text); the SVG sizes itself to its
+    # container (omitsize), keeping the four-module quiet zone scanners need.
+    label = _("QR code to vote in %(title)s") % {"title": poll.title}
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="voting-qr-code", title=label
+    )
+    context = {"poll": poll, "qr_svg": mark_safe(svg), "onsite_url": url}  # noqa: S308 -- segno's own markup
+    response = render(request, "voting/qr.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+# --- Reporting --------------------------------------------------------------------------------
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    poll = visible_poll(request.user, pk, queryset=Poll.objects.all())
+    withheld = _withheld(request, poll, has_poll_access(request, poll))
+    if withheld:
+        return withheld
+    if poll.kind != Poll.Kind.CITIZEN or poll.status not in PUBLISHED:
+        raise Http404("only published citizen polls are reported")
+    if request.user.phone_verified_at is None:
+        refusal = _("Sign in with a verified phone to report a poll.")
+        return render(request, "voting/report.html", {"poll": poll, "refusal": refusal}, status=403)
+    form = PollReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                poll_report(
+                    citizen=request.user, poll=poll, category=form.cleaned_data["category"],
+                    detail=form.cleaned_data["detail"],
+                )
+            except VotingError as refusal:
+                form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+                status = 409 if refusal.field is None else 400
+            else:
+                messages.success(request, _("Thank you: the city's officials will look at your report."))
+                return redirect(_detail_url(poll))
+    return render(request, "voting/report.html", {"poll": poll, "form": form}, status=status)
+
+
+# --- Proposing a poll ---------------------------------------------------------------------------
+
+
+@participant_required
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    if request.user.phone_verified_at is None:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "voting/propose.html", {"unverified": True}, status=status)
+    posted = request.method == "POST"
+    form = PollProposalForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            poll = poll_create(actor=request.user, kind=Poll.Kind.CITIZEN, **form.service_arguments())
+        except VotingError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, _("Your poll is sent to the city for screening."))
+            return redirect(_detail_url(poll))
+    return render(request, "voting/propose.html", {"form": form}, status=400 if posted else 200)
 
 
 urlpatterns = [
     path("", index, name="index"),
+    path("new/", propose, name="propose"),
+    path("room/", room, name="room"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/vote/", cast, name="cast"),
+    path("<int:pk>/receipt.txt", receipt_download, name="receipt"),
+    path("<int:pk>/onsite/<str:token>/", onsite, name="onsite"),
+    path("<int:pk>/qr/", qr, name="qr"),
+    path("<int:pk>/report/", report, name="report"),
+    path("<int:pk>/options/<int:position>/image/", option_image, name="option_image"),
 ]

@@ -12,6 +12,7 @@ from citizens.models import Citizen, District, email_blind_index, phone_blind_in
 from citizens.phones import normalize_mobile
 from governance import demo as governance_demo
 from proposals import demo as proposals_demo
+from voting import demo as voting_demo
 
 DEMO_OFFICIAL_EMAIL = "official@demo.seoul.example"
 DEMO_OFFICIAL_PASSWORD = "demo-official-2026"  # noqa: S105 — a demo account on a developer's machine
@@ -25,7 +26,8 @@ DEMO_CITIZENS = [
 
 class Command(BaseCommand):
     help = (
-        "Load demo data (an official, citizens, the smart-city organisation and committees, Democratic Seoul); "
+        "Load demo data (an official, citizens, the smart-city organisation and committees, Democratic Seoul, "
+        "M-Voting); "
         "safe to run again."
     )
 
@@ -45,11 +47,19 @@ class Command(BaseCommand):
             proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
             official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
         )
+        voting = voting_demo.seed(
+            proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
+            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
         self.stdout.write("  Smart City Committee (/review/): secretary 010-0000-0100, chair 010-0000-0101.")
         self.stdout.write("  Democratic Seoul (/proposals/): proposals at every stage; 010-0000-0001 wrote two of them.")
+        self.stdout.write(
+            f"  M-Voting (/votes/): open, upcoming and closed polls; private room code {voting['room_code']}; "
+            "010-0000-0001 proposed a poll awaiting screening (/admin/voting/poll/)."
+        )
 
     def _committee_sign_ins(self):
         """Give two demo committee members a phone, so that /review/ can be tried by signing in."""

@@ -1,0 +1,42 @@
+"""The gate between a poll's ballots and the moves that stop them (closing, hiding).
+
+A ballot passes the gate shared, for the length of its transaction; closing and hiding pass it
+exclusively before they change the poll. So a close waits for the ballots already in flight, and
+a ballot that arrives after the close asked waits for it, then sees the poll closed: no ballot
+lands after a close, and none is lost.
+
+On PostgreSQL the gate is a transaction-level advisory lock on the poll, not a row lock. The lock
+manager queues requests in order, whereas a row lock (SELECT ... FOR SHARE) lets a share locker
+that does not conflict with the current holders skip the queue: a steady stream of ballots, each
+overlapping the next, would keep an official's close or hide waiting for as long as the stream
+lasts. An advisory lock also writes nothing, where a row lock rewrites the poll's row header (and
+creates a multixact) on every ballot. SQLite runs one writer at a time: nothing to do there.
+"""
+
+import hashlib
+
+from django.db import connection
+
+# Advisory locks of M-Voting's poll gate: (this class, the poll's id), apart from the ledger's key.
+POLL_GATE_CLASS = int.from_bytes(hashlib.sha256(b"seoul-portal:voting:poll-gate").digest()[:4], "big", signed=True)
+_INT4 = 2**31
+
+
+def _gate(poll_id: int, function: str):
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("The poll gate is held until commit: take it inside transaction.atomic().")
+    with connection.cursor() as cursor:
+        # The two-int4 form; ids past 2**31 share a gate with another poll, which only serialises more.
+        cursor.execute(f"SELECT {function}(%s, %s)", [POLL_GATE_CLASS, int(poll_id) % _INT4])
+
+
+def poll_gate_enter(poll_id: int):
+    """A ballot's pass: shared with other ballots, until the transaction ends."""
+    _gate(poll_id, "pg_advisory_xact_lock_shared")
+
+
+def poll_gate_shut(poll_id: int):
+    """Closing or hiding: waits for the ballots in flight and holds new ones back until commit."""
+    _gate(poll_id, "pg_advisory_xact_lock")
