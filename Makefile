@@ -50,10 +50,14 @@ seed: install
 # server of DATABASE_URL (or 127.0.0.1:5432), at SCALE and 100 times smaller, measures the key pages
 # and actions, prints the ratios. SCALE=seoul (100,000 proposals, the default), small (1,000: CI) or a
 # factor such as 0.05; BENCH_ARGS passes more options (e.g. --keep, --strict, --requests 100).
+# CHANNEL=voting: results at 1,000,000 ballots vs 1,000, then ballots cast under load through
+# gunicorn, driven by wrk (apt-get install -y wrk; BENCH_ARGS=--no-load skips that part).
 SCALE ?= seoul
+CHANNEL ?= proposals
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
-	  $(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
+	  $(PY) -m bench.run --channel $(CHANNEL) --scale $(SCALE) $(BENCH_ARGS)
 
 # Refresh Korean translations' sources (then translate locale/ko/LC_MESSAGES/django.po).
 messages: install

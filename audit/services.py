@@ -131,7 +131,7 @@ def audit_ips_purge_expired(*, now=None, batch_size=10_000) -> int:
 # --- The participation ledger -----------------------------------------------------------------
 
 
-def ledger_append(*, scope: str, kind: str, commitment: str, receipt: str) -> LedgerEntry:
+def ledger_append(*, scope: str, kind: str, commitment: str, receipt: str, seal_on_commit: bool = True) -> LedgerEntry:
     """Append one participation act to the ledger, in the caller's transaction.
 
     scope: what it belongs to ("voting.poll:12"); kind: "ballot", "support", ...; commitment:
@@ -139,6 +139,8 @@ def ledger_append(*, scope: str, kind: str, commitment: str, receipt: str) -> Le
     receipt: what the citizen was shown (ledger.new_receipt()). Raises LedgerFormatError (a
     ValueError) on a malformed argument. The entry is sealed into a block later, by the periodic
     task or right after commit (LEDGER_SEAL_ON_COMMIT), never while the caller holds its locks.
+    seal_on_commit=False leaves it to the periodic task (or the channel) even then: a ballot sealed
+    alone in a block right after it was cast would give away the order of casting.
     """
     ledger.check_entry(scope=scope, kind=kind, commitment=commitment)
     entry = LedgerEntry.objects.create(
@@ -148,7 +150,7 @@ def ledger_append(*, scope: str, kind: str, commitment: str, receipt: str) -> Le
         commitment=commitment,
         receipt_digest=ledger.receipt_digest(receipt),
     )
-    if settings.LEDGER_SEAL_ON_COMMIT:
+    if seal_on_commit and settings.LEDGER_SEAL_ON_COMMIT:
         # robust: the caller's transaction has committed by then; a failed seal is logged and
         # the entry waits for the next seal instead of turning a counted vote into an error page.
         transaction.on_commit(_seal_after_commit, robust=True)

@@ -34,8 +34,9 @@ def run_scenario(scenario, context, *, warmup, query_runs, requests):
         number += 1
         send = client.post if scenario.method == "post" else client.get
         url = scenario.url(context)
+        data = scenario.data(context) if callable(scenario.data) else scenario.data
         started = time.perf_counter()
-        response = send(url, scenario.data) if scenario.method == "post" else send(url)
+        response = send(url, data) if scenario.method == "post" else send(url)
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code not in scenario.expect:
             errors.append(f"{response.status_code} {url}")

@@ -161,3 +161,133 @@ def write_csv(path, verdicts):
         writer.writeheader()
         for verdict in verdicts:
             writer.writerow({**asdict(verdict), "ok": verdict.ok})
+
+
+# --- Throughput under load (bench/load.py) ------------------------------------------------------
+
+
+def _runs(warmup):
+    """The warm-up runs: none, one or a list."""
+    if not warmup:
+        return []
+    return warmup if isinstance(warmup, list) else [warmup]
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """One variant of a load scenario over its timed rounds (the warm-up's errors count too)."""
+
+    variant: str
+    requests: int  # 200 responses in the timed rounds
+    seconds: float
+    errors: int
+    p50_ms: float  # the median of the rounds' medians
+    p99_ms: float  # the worst round's
+    ran_out: int = 0  # timed rounds whose prepared requests ran out (their figure understates)
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @classmethod
+    def from_runs(cls, variant, *, warmup, rounds):
+        def failures(run):
+            keys = ("failed", "connect_errors", "read_errors", "write_errors", "timeouts")
+            return sum(run[key] for key in keys)
+
+        return cls(
+            variant=variant,
+            requests=sum(run["ok"] for run in rounds),
+            seconds=sum(run["duration_us"] for run in rounds) / 1e6,
+            errors=sum(failures(run) for run in [*_runs(warmup), *rounds]),
+            p50_ms=statistics.median(run["latency_us"]["p50"] for run in rounds) / 1000 if rounds else 0.0,
+            p99_ms=max((run["latency_us"]["p99"] for run in rounds), default=0) / 1000,
+            ran_out=sum(1 for run in rounds if run["exhausted_threads"]),
+        )
+
+
+@dataclass(frozen=True)
+class LoadVerdict:
+    scenario: str
+    variants: tuple  # Throughput per variant; the first is measured against the last
+    ratio: float | None
+    min_ratio: float
+    problems: tuple = ()
+
+    @property
+    def ratio_ok(self) -> bool:
+        return self.ratio is not None and self.ratio >= self.min_ratio
+
+    @property
+    def errors(self) -> int:
+        return sum(variant.errors for variant in self.variants)
+
+    @property
+    def hard_failure(self) -> bool:
+        """What noise cannot cause: a failed request, a ballot not counted exactly once, no requests."""
+        return bool(self.errors or self.problems or any(variant.requests == 0 for variant in self.variants))
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio_ok and not self.hard_failure
+
+
+def judge_load(scenario, result) -> LoadVerdict:
+    """One load scenario's result (as bench/load.py writes it): throughputs, their ratio, checks."""
+    variants = tuple(
+        Throughput.from_runs(name, warmup=data["warmup"], rounds=data["rounds"])
+        for name, data in result["variants"].items()
+    )
+    measured, yardstick = variants[0], variants[-1]
+    ratio = measured.per_second / yardstick.per_second if len(variants) > 1 and yardstick.per_second else None
+    return LoadVerdict(
+        scenario=scenario,
+        variants=variants,
+        ratio=ratio,
+        min_ratio=result.get("min_ratio", 0.5),
+        problems=tuple(result.get("problems", ())),
+    )
+
+
+def format_load_table(verdicts) -> str:
+    header = ("load scenario", "variant", "requests", "seconds", "throughput", "p50", "p99", "errors", "verdict")
+    rows = [header]
+    for verdict in verdicts:
+        for number, variant in enumerate(verdict.variants):
+            last = number == len(verdict.variants) - 1
+            verdict_text = ""
+            if number == 0 and verdict.ratio is not None:
+                verdict_text = f"ratio {verdict.ratio:.2f} (min {verdict.min_ratio:g})"
+            elif last:
+                problems = []
+                if not verdict.ratio_ok:
+                    problems.append(f"ratio<{verdict.min_ratio:g}")
+                if verdict.errors:
+                    problems.append("errors")
+                if verdict.problems:
+                    problems.append("exactly-once")
+                verdict_text = "PASS" if not problems else "FAIL (" + ", ".join(problems) + ")"
+            rows.append(
+                (
+                    verdict.scenario if number == 0 else "",
+                    variant.variant,
+                    f"{variant.requests:,}",
+                    f"{variant.seconds:.1f}",
+                    f"{variant.per_second:.1f}/s" + (" (ran out)" if variant.ran_out else ""),
+                    f"{variant.p50_ms:.1f} ms",
+                    f"{variant.p99_ms:.1f} ms",
+                    str(variant.errors),
+                    verdict_text,
+                )
+            )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [
+            cell.ljust(width) if column in (0, 1, len(row) - 1) else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)

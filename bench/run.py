@@ -4,7 +4,9 @@
     python -m bench.run --scale small        # 1,000 proposals (CI: a few minutes)
     python -m bench.run --scale 0.05 --keep  # any factor of Seoul's sizes; keep the databases afterwards
     python -m bench.run --reuse --keep --only list   # measure the kept databases again, one scenario
+    python -m bench.run --channel voting     # M-Voting: results at 1,000,000 ballots vs 1,000; ballots under load
     make bench SCALE=small
+    make bench CHANNEL=voting SCALE=small
 
 Needs DATABASE_URL pointing at a PostgreSQL server on this machine (loopback or a local socket):
 the runner creates its own databases there (seoul_portal_bench_*), migrates a template once,
@@ -12,12 +14,19 @@ copies it per dataset, seeds each with `manage.py seed_scale`, measures them in 
 turns (bench/measure.py, a fresh process each: a busy moment of the machine falls on every
 dataset alike), drops them at the end (unless --keep), and prints one table:
 
-- queries: at 100 proposals, at the small and at the big scale (must be one and the same number);
-- median latency at the small scale (the big one / --ratio, 100 by default) and at the big scale,
-  their ratio (target: at most 1.5) and the big scale's p95; errors (must be 0).
+- queries: at 100 proposals (1,000 ballots), at the small and at the big scale (must be one and
+  the same number);
+- median latency at the small scale (the big one / --ratio: 100 for proposals, 1,000 for voting)
+  and at the big scale, their ratio (target: at most 1.5) and the big scale's p95; errors (must be 0).
+
+A channel with load scenarios (voting: ballots cast under load) is then driven on the big dataset
+by bench/load.py: real gunicorn servers on 127.0.0.1 and wrk (`apt-get install -y wrk`), the
+portal's full request against a minimal view of the same writes; a second table shows both
+throughputs, their ratio (target: at least 0.5), errors and the exactly-once checks. --no-load
+skips it.
 
 Exit status: 1 when a query count differs or a request failed (what noise cannot cause); latency
-ratios over the target only print FAIL, unless --strict. Results also go to bench/results/ (CSV
+ratios over the target (and throughput ratios under it) only print FAIL, unless --strict. Results also go to bench/results/ (CSV
 and JSON). Latency is measured in-process (Django's test Client, no network, no gunicorn): it
 compares the same code on the same machine at two data sizes, nothing more.
 """
@@ -40,7 +49,6 @@ RESULTS = ROOT / "bench" / "results"
 DATABASE_PREFIX = "seoul_portal_bench"
 LOOPBACK_HOSTS = {"", "localhost", "127.0.0.1", "::1", "[::1]"}
 NAMED_SCALES = {"seoul": 1.0, "small": 0.01}
-QUERY_BASELINE_PROPOSALS = 100  # issue 4: "the same number of queries as with 100 proposals"
 
 
 class BenchError(RuntimeError):
@@ -62,20 +70,20 @@ def parse_scale(value: str) -> float:
     return scale
 
 
-def datasets(scale: float, ratio: float) -> list[dict]:
-    """The datasets of a run: the query baseline (100 proposals), small (big / ratio), big. When
-    two come out the same size they share one database."""
-    from bench.sizes import SEOUL
+def datasets(scale: float, ratio: float, channel: str = "proposals") -> list[dict]:
+    """The datasets of a run: the query baseline (100 proposals, 1,000 ballots), small (big / ratio),
+    big. When two come out the same size they share one database."""
+    from bench.sizes import baseline_factor
 
-    baseline_factor = QUERY_BASELINE_PROPOSALS / SEOUL["proposals"]["proposals"]
-    wanted = [("baseline", baseline_factor), ("small", max(scale / ratio, baseline_factor)), ("big", scale)]
+    baseline = baseline_factor(channel)
+    wanted = [("baseline", baseline), ("small", max(scale / ratio, baseline)), ("big", scale)]
     result, by_factor = [], {}
     for role, factor in wanted:
         factor = round(factor, 9)
         if factor in by_factor:
             by_factor[factor]["roles"].append(role)
             continue
-        dataset = {"roles": [role], "factor": factor, "database": f"{DATABASE_PREFIX}_{role}"}
+        dataset = {"roles": [role], "factor": factor, "database": f"{DATABASE_PREFIX}_{channel}_{role}"}
         by_factor[factor] = dataset
         result.append(dataset)
     return result
@@ -186,7 +194,7 @@ def seed_command(channel, sizes, seed_report, *, batch_size):
     command = [sys.executable, "manage.py", "seed_scale", "--channel", channel, "--report-json", str(seed_report)]
     command += ["--batch-size", str(batch_size)]
     for name, value in sizes.items():
-        command += [f"--{name}", str(value)]
+        command += [f"--{name.replace('_', '-')}", str(value)]
     return command
 
 
@@ -197,13 +205,31 @@ def _sizes(sizes):
 # --- The run ------------------------------------------------------------------------------------
 
 
+def has_load_scenarios(channel) -> bool:
+    """Without importing Django: the channel's scenario module defines LOAD."""
+    source = ROOT / "bench" / "scenarios" / f"{channel}.py"
+    return source.exists() and "\nLOAD = " in source.read_text(encoding="utf-8")
+
+
 def run(args) -> int:
-    from bench.report import Measurement, format_table, judge, write_csv
-    from bench.sizes import scaled
+    from bench.report import Measurement, format_load_table, format_table, judge, judge_load, write_csv
+    from bench.sizes import MEASURES, scaled, size_label
 
     url = check_database_url(os.environ.get("DATABASE_URL", ""))
-    sets = datasets(args.scale, args.ratio)
+    if args.ratio is None:
+        args.ratio = MEASURES[args.channel]["ratio"]
+    load = has_load_scenarios(args.channel) and not args.no_load
+    if load:
+        from bench.load import WRK_INSTALL_HINT, find_wrk
+
+        if not find_wrk():
+            raise BenchError(
+                f"The {args.channel} benchmark drives its load scenario with wrk, which is not installed: "
+                f"{WRK_INSTALL_HINT}; or skip that scenario with --no-load."
+            )
+    sets = datasets(args.scale, args.ratio, args.channel)
     template = f"{DATABASE_PREFIX}_template"
+    load_results = {}
     workdir = Path(tempfile.mkdtemp(prefix="seoul-bench-"))
     created = []
     started = datetime.datetime.now().astimezone()
@@ -270,6 +296,28 @@ def run(args) -> int:
                 measured = json.loads(out.read_text(encoding="utf-8"))["scenarios"]
                 for role in dataset["roles"]:
                     pool_samples(results.setdefault(role, {}), measured)
+        if load:
+            # After the latency rounds: the load adds rows (ballots, citizens) to the big dataset.
+            big = next(dataset for dataset in sets if "big" in dataset["roles"])
+            print(f"Load on {big['database']} (real servers on 127.0.0.1, wrk) ...", flush=True)
+            out = workdir / "load.result.json"
+            command = [sys.executable, "-m", "bench.load", "--channel", args.channel, "--seed-report"]
+            command += [str(big["seed_report"]), "--out", str(out), "--seconds", str(args.load_seconds)]
+            command += ["--rounds", str(args.load_rounds)]
+            if args.load_workers:
+                command += ["--workers", str(args.load_workers)]
+            if args.load_connections:
+                command += ["--connections", str(args.load_connections)]
+            # Sessions are read through the cache: Redis, as in production, when one is given or set.
+            load_redis = args.redis_url or os.environ.get("REDIS_URL")
+            if not load_redis:
+                print("  (no Redis: the servers cache in process memory; sessions come from the database)")
+            load_started = os.getloadavg()
+            run_step(
+                command, environment(url, big["database"], redis_url=load_redis), label=f"the load on {big['database']}"
+            )
+            load_results = json.loads(out.read_text(encoding="utf-8"))["scenarios"]
+            load_results["_machine"] = {"loadavg_before": load_started, "loadavg_after": os.getloadavg()}
     finally:
         if args.keep:
             print(f"Kept the databases: {', '.join(created)}")
@@ -295,11 +343,13 @@ def run(args) -> int:
         for scenario in results["big"]
     ]
     roles = {role: dataset for dataset in sets for role in dataset["roles"]}
-    labels = [_label(roles[role]["sizes"]) for role in ("baseline", "small", "big")]
+    size_name = MEASURES[args.channel]["size"]
+    labels = [size_label(roles[role]["sizes"][size_name]) for role in ("baseline", "small", "big")]
     print()
     print(
-        f"Democratic Seoul benchmark, {started:%Y-%m-%d %H:%M %Z}: {requests * args.rounds} timed requests per "
-        f"scenario and dataset in {args.rounds} rounds taking turns (each after {args.warmup} warm-up requests)"
+        f"{MEASURES[args.channel]['title']} benchmark, {started:%Y-%m-%d %H:%M %Z}: {requests * args.rounds} timed "
+        f"requests per scenario and dataset in {args.rounds} rounds taking turns (each after {args.warmup} warm-up "
+        f"requests); datasets named by their {size_name}"
     )
     for role in ("baseline", "small", "big"):
         dataset = roles[role]
@@ -314,29 +364,69 @@ def run(args) -> int:
     print()
     for name, text in descriptions.items():
         print(f"  {name:<22} {text}")
+    machine = load_results.pop("_machine", None)
+    load_verdicts = [judge_load(name, result) for name, result in load_results.items()]
+    if load_verdicts:
+        print()
+        settings = next(iter(load_results.values()))["settings"]
+        print(
+            f"Under load on the {labels[2]} dataset: {settings['rounds']} timed wrk runs of {settings['seconds']} s "
+            f"per variant taking turns (after a warm-up), gunicorn {settings['workers']} {settings['worker_class']} "
+            f"workers per server, wrk {settings['connections']} connections, 127.0.0.1; load average "
+            f"{machine['loadavg_before'][0]:.1f} before, {machine['loadavg_after'][0]:.1f} after"
+        )
+        print()
+        print(format_load_table(load_verdicts))
+        print()
+        for name, result in load_results.items():
+            print(f"  {name:<22} {result['describe']}")
+            for variant, data in result["variants"].items():
+                print(f"    {variant:<20} {data['describe']}")
+            print(f"    {'ratio per round':<20} {', '.join(f'{ratio:.2f}' for ratio in round_ratios(result))}")
+            checks = "; ".join(result["problems"]) or "every 200 one ballot, one participation, one ledger entry; "
+            if not result["problems"]:
+                checks += "distinct citizens; counters = recount of the ballots"
+            print(f"    {'exactly once':<20} {'PASS' if not result['problems'] else 'FAIL'}: {checks}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = f"{started:%Y%m%d-%H%M%S}"
     write_csv(RESULTS / f"{args.channel}-{stamp}.csv", verdicts)
     (RESULTS / f"{args.channel}-{stamp}.json").write_text(
         json.dumps(
-            {"scale": args.scale, "ratio": args.ratio, "datasets": sets, "results": results}, indent=2, default=str
+            {"scale": args.scale, "ratio": args.ratio, "datasets": sets, "results": results, "load": load_results},
+            indent=2,
+            default=str,
         ),
         encoding="utf-8",
     )
     print(f"\nResults: bench/results/{args.channel}-{stamp}.csv (and .json)")
     hard = [verdict.scenario for verdict in verdicts if verdict.hard_failure]
+    hard += [f"{verdict.scenario} (load)" for verdict in load_verdicts if verdict.hard_failure]
     slow = [verdict.scenario for verdict in verdicts if not verdict.latency_ok]
+    slow_load = [f"{verdict.scenario} (load)" for verdict in load_verdicts if not verdict.ratio_ok]
     if hard:
-        print(f"FAILED (query counts or errors): {', '.join(hard)}")
+        print(f"FAILED (query counts, errors or exactly-once checks): {', '.join(hard)}")
         return 1
-    if slow:
-        print(
-            f"Latency over {args.max_ratio}x: {', '.join(slow)}"
-            + ("" if args.strict else " (not fatal without --strict)")
-        )
+    if slow or slow_load:
+        if slow:
+            print(f"Latency over {args.max_ratio}x: {', '.join(slow)}")
+        if slow_load:
+            print(f"Throughput under the target ratio: {', '.join(slow_load)}")
+        if not args.strict:
+            print("(not fatal without --strict)")
         return 1 if args.strict else 0
     print("Every target met.")
     return 0
+
+
+def round_ratios(load_result) -> list[float]:
+    """The first variant's throughput over the last one's, round by round (they take turns)."""
+    variants = list(load_result["variants"].values())
+    measured, yardstick = variants[0]["rounds"], variants[-1]["rounds"]
+    return [
+        (first["ok"] / first["duration_us"]) / (last["ok"] / last["duration_us"])
+        for first, last in zip(measured, yardstick, strict=False)
+        if first["duration_us"] and last["ok"]
+    ]
 
 
 def pool_samples(pooled, measured):
@@ -352,11 +442,6 @@ def pool_samples(pooled, measured):
         into["error_samples"] += samples["error_samples"]
 
 
-def _label(sizes):
-    proposals = sizes["proposals"]
-    return f"{proposals // 1000}k" if proposals >= 1000 and proposals % 1000 == 0 else str(proposals)
-
-
 def main(argv=None):
     sys.path.insert(0, str(ROOT))  # also when run as `python bench/run.py`
     from bench.sizes import SEOUL
@@ -366,9 +451,15 @@ def main(argv=None):
         "--scale",
         type=parse_scale,
         default=1.0,
-        help="seoul (default: 100,000 proposals), small (1,000) or a factor such as 0.05.",
+        help="seoul (default: 100,000 proposals or 1,000,000 ballots), small (1,000 proposals, 10,000 ballots) "
+        "or a factor such as 0.05.",
     )
-    parser.add_argument("--ratio", type=float, default=100.0, help="How much smaller the small scale is.")
+    parser.add_argument(
+        "--ratio",
+        type=float,
+        default=None,
+        help="How much smaller the small scale is (default: the channel's, 100 for proposals, 1,000 for voting).",
+    )
     parser.add_argument("--channel", default="proposals", choices=sorted(SEOUL))
     parser.add_argument("--requests", type=int, default=60, help="Timed requests per scenario and dataset.")
     parser.add_argument("--warmup", type=int, default=5, help="Untimed requests before them, in each round.")
@@ -379,7 +470,10 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=5_000, help="Rows per COPY while seeding.")
     parser.add_argument("--only", action="append", help="Measure only these scenarios (repeatable).")
     parser.add_argument(
-        "--redis-url", default=None, help="Use this Redis as the cache while measuring (default: the in-process cache)."
+        "--redis-url",
+        default=None,
+        help="Use this Redis as the cache while measuring (default: the in-process cache); the load scenarios "
+        "use it, or REDIS_URL.",
     )
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")
     parser.add_argument(
@@ -389,6 +483,11 @@ def main(argv=None):
         "measurement added supports and citizens to them: a little more data, nothing else.",
     )
     parser.add_argument("--strict", action="store_true", help="Also exit 1 when a latency ratio misses the target.")
+    parser.add_argument("--no-load", action="store_true", help="Skip the load scenarios (wrk against real servers).")
+    parser.add_argument("--load-seconds", type=int, default=15, help="Length of one timed wrk run.")
+    parser.add_argument("--load-rounds", type=int, default=3, help="Timed wrk runs per variant, taking turns.")
+    parser.add_argument("--load-workers", type=int, help="gunicorn workers per server (default: 2 x CPUs + 1).")
+    parser.add_argument("--load-connections", type=int, help="wrk connections (default: 2 per worker).")
     args = parser.parse_args(argv)
     try:
         return run(args)

@@ -3,9 +3,37 @@ them by a factor. Free of Django, so that the runner can plan before any setting
 
 SEOUL = {
     "proposals": {"proposals": 100_000, "supports": 2_000_000, "comments": 500_000},
+    # M-Voting (issue 5): the results page of a poll with 1,000,000 ballots; a ranked-choice poll;
+    # other polls of every kind and status (Seoul counted 2,639 by 2021) sharing more ballots.
+    "voting": {"ballots": 1_000_000, "ranked_ballots": 1_000_000, "polls": 2_500, "other_ballots": 250_000},
 }
 # The detail page's benchmark reads the proposal with this many comments at every scale.
 FEATURED_COMMENTS = 1_000
+# The voting list (20 a page, open polls by default) compares full pages at every scale: at least this
+# many other polls (about 30 of them open).
+MIN_POLLS = 250
+
+# What a run of each channel compares: the size that names a dataset, the dataset whose query
+# counts every other must equal, and how much smaller the small dataset is than the big one.
+# Issue 4: 100,000 proposals vs 1,000 (queries as at 100); issue 5: 1,000,000 ballots vs 1,000.
+MEASURES = {
+    "proposals": {"title": "Democratic Seoul", "size": "proposals", "baseline": 100, "ratio": 100},
+    "voting": {"title": "M-Voting", "size": "ballots", "baseline": 1_000, "ratio": 1_000},
+}
+
+
+def baseline_factor(channel: str) -> float:
+    measure = MEASURES[channel]
+    return measure["baseline"] / SEOUL[channel][measure["size"]]
+
+
+def size_label(count: int) -> str:
+    """1000 → 1k, 1000000 → 1M; other counts as they are."""
+    if count >= 1_000_000 and count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    if count >= 1_000 and count % 1_000 == 0:
+        return f"{count // 1_000}k"
+    return str(count)
 
 
 def scaled(channel: str, factor: float) -> dict:
@@ -13,4 +41,7 @@ def scaled(channel: str, factor: float) -> dict:
     if channel == "proposals":
         # The featured proposal's 1,000 comments, and as many again for the others.
         sizes["comments"] = max(sizes["comments"], 2 * FEATURED_COMMENTS)
+    if channel == "voting":
+        # Full pages of polls in the lists at every scale, so that a list compares with a list.
+        sizes["polls"] = max(sizes["polls"], MIN_POLLS)
     return sizes

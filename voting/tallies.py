@@ -8,6 +8,7 @@ two ballots never wait on each other in a cycle.
 """
 
 import random
+import secrets
 
 from django.conf import settings
 from django.db import connection
@@ -67,11 +68,39 @@ def tally_add(*, poll_id, question_type, choices, age_band, district_code, gende
             )
 
 
+def tally_prepare(poll) -> int:
+    """Create every counter a ballot of `poll` can add to, at zero, before the first ballot.
+
+    Counters created on demand would be created by the first ballot that needs them: their ids
+    and their places on disk would follow the order of casting, and say which option, district
+    and age band each early ballot had. Created at once, in random order, they say nothing. The
+    upsert in tally_add stays as the fallback for a value this list does not foresee.
+    """
+    from citizens.models import Citizen, District
+
+    from .models import AgeBand
+
+    positions = [0, *poll.options.values_list("position", flat=True)]
+    values = [("", "")]
+    values += [("age", band) for band in ["", *AgeBand.values]]
+    values += [("district", code) for code in ["", *District.objects.values_list("code", flat=True)]]
+    values += [("gender", gender) for gender in ["", *Citizen.Gender.values]]
+    rows = [
+        TallyCount(poll_id=poll.pk, option_position=position, dimension=dimension, value=value, shard=shard, count=0)
+        for position in positions
+        for dimension, value in values
+        for shard in range(shard_count())
+    ]
+    secrets.SystemRandom().shuffle(rows)
+    TallyCount.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return len(rows)
+
+
 def tally_sums(poll_id) -> dict[tuple[int, str, str], int]:
-    """{(option_position, dimension, value): count} over all shards (one query; the row count
-    depends on options, districts and bands, never on the number of ballots)."""
+    """{(option_position, dimension, value): count} over all shards, counters above zero only (one
+    query; the row count depends on options, districts and bands, never on the number of ballots)."""
     rows = (
-        TallyCount.objects.filter(poll_id=poll_id)
+        TallyCount.objects.filter(poll_id=poll_id, count__gt=0)
         .values_list("option_position", "dimension", "value")
         .annotate(total=Sum("count"))
         .order_by()
@@ -81,6 +110,6 @@ def tally_sums(poll_id) -> dict[tuple[int, str, str], int]:
 
 def ranking_sums(poll_id) -> dict[str, int]:
     rows = (
-        RankingCount.objects.filter(poll_id=poll_id).values_list("ranking").annotate(total=Sum("count")).order_by()
+        RankingCount.objects.filter(poll_id=poll_id, count__gt=0).values_list("ranking").annotate(total=Sum("count")).order_by()
     )
     return dict(rows)

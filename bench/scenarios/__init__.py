@@ -2,7 +2,9 @@
 
 A channel module provides `prepare(context, *, requests)` (rows a scenario needs that the seed
 does not hold, e.g. fresh citizens to support with; run before any timing) and `SCENARIOS`, a list
-of Scenario. `context` starts as what the channel's seeder reported (ids of featured objects).
+of Scenario, measured in-process (bench/measure.py). It may also provide `LOAD`, a list of
+LoadScenario that bench/load.py drives through real servers with wrk, on the biggest dataset.
+`context` starts as what the channel's seeder reported (ids of featured objects).
 """
 
 from collections.abc import Callable
@@ -16,7 +18,8 @@ class Scenario:
     describe: str
     url: Callable[[dict], str]
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    # The POST's form, or a function of the context returning it.
+    data: dict | Callable[[dict], dict] = field(default_factory=dict)
     # Called before each request, untimed and uncounted (e.g. signing in the next fresh citizen).
     before_each: Callable[[Any, dict, int], None] | None = None
     expect: tuple = (200,)
@@ -24,7 +27,38 @@ class Scenario:
     failures_after: Callable[[dict, int], int] | None = None
 
 
-def channel_scenarios(channel):
-    from . import proposals
+@dataclass(frozen=True)
+class LoadVariant:
+    """One server of a load scenario: gunicorn with these settings, on 127.0.0.1."""
 
-    return {"proposals": proposals}[channel]
+    name: str
+    describe: str
+    settings: str  # DJANGO_SETTINGS_MODULE of the server
+    ready_path: str  # answers (any status) once the server is up
+    environment: dict = field(default_factory=dict)  # more environment variables for the server
+
+
+@dataclass(frozen=True)
+class LoadScenario:
+    """Requests that each change something once (a ballot per citizen), sent by wrk to real servers
+    (bench/load.py): the throughput of the first variant as a share of the last one's.
+
+    requests(context, variant, count) returns `count` (path, cookie, urlencoded body) tuples, each
+    sent at most once; check(context, totals) returns what went wrong (e.g. a ballot counted twice),
+    where totals = {"accepted": 200 responses, "sent": requests sent}, over every variant and run,
+    warm-ups included (a request sent but not answered, in flight when a run ended, may have done
+    its work: accepted <= done <= sent).
+    """
+
+    name: str
+    describe: str
+    variants: tuple
+    requests: Callable[[dict, str, int], list]
+    check: Callable[[dict, dict], list]
+    min_ratio: float = 0.5
+
+
+def channel_scenarios(channel):
+    from . import proposals, voting
+
+    return {"proposals": proposals, "voting": voting}[channel]

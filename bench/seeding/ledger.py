@@ -57,7 +57,11 @@ class SealedLedgerWriter:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
     def append(self, *, scope, kind, commitment, receipt):
-        self._pending.append((commitment, ledger.receipt_digest(receipt), scope, kind))
+        self.append_digest(scope=scope, kind=kind, commitment=commitment, digest=ledger.receipt_digest(receipt))
+
+    def append_digest(self, *, scope, kind, commitment, digest):
+        """As append(), for a caller that already holds the receipt's digest (it stores it too)."""
+        self._pending.append((commitment, digest, scope, kind))
         if len(self._pending) >= self.block_size:
             self.seal()
 

@@ -67,9 +67,20 @@ def _counters_written_by_a_voter(poll):
         return cursor.fetchone()[0]
 
 
+def _participations_and_ballots_share_a_transaction(poll):
+    """The mixer rewrites ballots and participations in two transactions: one would pair them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM voting_participation p JOIN voting_ballot b ON b.xmin = p.xmin WHERE p.poll_id = %s",
+            [poll.pk],
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_after_mixing_no_transaction_id_pairs_a_ballot_with_its_voter(open_poll, make_citizen):
+def test_after_mixing_no_transaction_id_pairs_a_ballot_with_its_voter(open_poll, make_citizen, settings):
+    settings.LEDGER_SEAL_ON_COMMIT = False  # production: the scheduler mixes, not each commit
     _cast(open_poll, [make_citizen() for _ in range(5)], ["1", "2", "3", "1", "2"])
     # What the mixer is for: fresh rows share the casting transaction with their participation.
     assert _xmin_pairs(open_poll) == 5
@@ -79,5 +90,6 @@ def test_after_mixing_no_transaction_id_pairs_a_ballot_with_its_voter(open_poll,
 
     assert _xmin_pairs(open_poll) == 0
     assert _counters_written_by_a_voter(open_poll) == 0
+    assert _participations_and_ballots_share_a_transaction(open_poll) == 0
     assert Participation.objects.filter(poll=open_poll).count() == Ballot.objects.filter(poll=open_poll).count() == 5
     assert ledger_verify().ok

@@ -176,7 +176,7 @@ def test_200_concurrent_ballots_with_50_duplicates_count_each_citizen_once(
     receipts = [r.receipt for r in results if not isinstance(r, VotingError)]
     assert len(set(receipts)) == 150
     assert_books_balance(poll, 150)
-    assert TallyCount.objects.filter(poll=poll, count=0).count() == 0
+    assert TallyCount.objects.filter(poll=poll, count__lt=0).count() == 0
     if question_type == "ranked":
         assert RankingCount.objects.filter(poll=poll).aggregate(total=Sum("count"))["total"] == 150
 

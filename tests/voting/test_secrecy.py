@@ -64,7 +64,8 @@ def test_a_ballot_has_no_time_and_a_random_id():
 
 def test_a_participation_keeps_the_date_only_and_a_random_id():
     fields = concrete_fields(Participation)
-    assert set(fields) == {"id", "poll", "citizen", "voted_on"}
+    # voter_key: a keyed hash of poll and phone (one phone, one vote); mixed: the mixer's mark.
+    assert set(fields) == {"id", "poll", "citizen", "voted_on", "voter_key", "mixed"}
     assert type(fields["voted_on"]) is models.DateField  # a DateTimeField is a DateField too: not allowed
     assert isinstance(Participation._meta.pk, models.UUIDField) and Participation._meta.pk.default is uuid.uuid4
 

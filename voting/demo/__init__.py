@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import ledger_seal
 from citizens.models import Citizen, District, phone_blind_index
 from governance.models import OrgUnit
 
@@ -20,6 +21,7 @@ from ..eligibility import why_cannot_vote
 from ..models import Poll
 from ..services import (
     ballot_cast,
+    ballots_mix,
     poll_approve,
     poll_close,
     poll_create,
@@ -52,6 +54,9 @@ def seed(*, proposer=None, official=None) -> dict:
             continue
         with transaction.atomic():
             _poll(spec, index=index, crowd=crowd, proposer=proposer, official=official, units=units, now=now)
+    # What the scheduler does every minute: the demo's ballots mixed and sealed in the ledger.
+    ballots_mix()
+    ledger_seal()
     room = Poll.objects.filter(access=Poll.Access.ROOM, title__in=[spec["title"] for spec in content.POLLS])
     return {"room_code": room.values_list("room_code", flat=True).first()}
 

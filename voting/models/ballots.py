@@ -49,14 +49,24 @@ class Participation(models.Model):
     )
     # The date only: a time would order participations and could be matched to ballots.
     voted_on = models.DateField(_("voted on"))
+    # A keyed hash of (poll, verified phone): kept when the account is deleted, so that the same
+    # phone cannot come back as a new account and vote again. Nobody can reverse it; without the
+    # site's secret key nobody can even test a phone number against it.
+    voter_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # As for ballots: False until the mixer has rewritten the row (services/mixing.py).
+    mixed = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
             models.UniqueConstraint(fields=["poll", "citizen"], name="participation_one_per_citizen"),
+            models.UniqueConstraint(fields=["poll", "voter_key"], name="participation_one_per_phone"),
         ]
-        indexes = [models.Index(fields=["citizen", "voted_on"], name="participation_by_citizen")]
+        indexes = [
+            models.Index(fields=["citizen", "voted_on"], name="participation_by_citizen"),
+            models.Index(fields=["poll"], condition=Q(mixed=False), name="participation_unmixed"),
+        ]
 
     def __str__(self):
         return f"{self.poll_id}:{self.citizen_id}"

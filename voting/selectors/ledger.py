@@ -139,11 +139,6 @@ def poll_pending_entries(poll: Poll) -> int:
     return LedgerEntry.objects.filter(scope=poll.ledger_scope, block__isnull=True).count()
 
 
-def poll_ledger_entry_count(poll: Poll) -> int:
-    """The poll's entries in the ledger (an index-only count over the poll's scope)."""
-    return LedgerEntry.objects.filter(scope=poll.ledger_scope).count()
-
-
 # --- A receipt ------------------------------------------------------------------------------
 
 

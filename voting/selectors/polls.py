@@ -17,6 +17,7 @@ from citizens.models import District
 
 from ..eligibility import Ineligible, why_cannot_vote
 from ..models import Participation, PolicyReflection, Poll, PollOption, TallyCount
+from ..rules import can_run_poll
 
 Status = Poll.Status
 
@@ -120,11 +121,14 @@ def ballot_queryset() -> QuerySet:
 
 
 def is_organiser(viewer, poll) -> bool:
-    """The proposer of a citizen poll, or a member of staff: they see the poll in every state,
-    its room code and its QR code."""
+    """Who runs the poll: its proposer, the officials of a policy poll's unit, the screeners of
+    citizen polls (and superusers). They see the poll in every state, its room code and its QR
+    code; other staff see what every citizen sees."""
     if not viewer.is_authenticated:
         return False
-    return bool(viewer.is_staff or (poll.proposer_id and poll.proposer_id == viewer.pk))
+    if poll.proposer_id and poll.proposer_id == viewer.pk:
+        return True
+    return bool(viewer.is_staff) and can_run_poll.test(viewer, poll)
 
 
 def visible_poll(viewer, pk, *, queryset=None) -> Poll:

@@ -9,9 +9,11 @@ the citizen and the time, which next to the ledger could tell how someone voted;
 participation row is the record that the citizen voted.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +32,20 @@ from .locks import poll_gate_enter
 ALREADY_VOTED_CONSTRAINTS = {
     # PostgreSQL names the constraint; SQLite names the columns, which resolve to it too.
     "participation_one_per_citizen",
+    "participation_one_per_phone",
     "citizen_id",
 }
+# Without a scheduler (embedded mode), fresh ballots are mixed and sealed once this many wait:
+# one ballot mixed or sealed alone would keep the order of casting.
+DEFAULT_EMBEDDED_MIX_BATCH = 5
+
+
+def voter_key(poll_id: int, citizen) -> str | None:
+    """The participation's key for "one phone, one vote": the poll and the phone's blind index
+    (itself a keyed hash), hashed again so that the key differs from poll to poll."""
+    if not citizen.phone_index:
+        return None
+    return hashlib.sha256(f"seoul-portal:voting:voter:{poll_id}:{citizen.phone_index}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -107,10 +121,13 @@ def ballot_cast(*, citizen, poll: Poll, choices, access_granted=False, now=None)
             reason = poll_window_reason(current, now) if current else None
             if current is None or reason:
                 raise VotingError(reason.message if reason else _("This poll does not exist."), code=getattr(reason, "code", "gone"))
-            Participation.objects.create(poll_id=poll.pk, citizen=citizen, voted_on=timezone.localdate(now))
+            Participation.objects.create(
+                poll_id=poll.pk, citizen=citizen, voted_on=timezone.localdate(now), voter_key=voter_key(poll.pk, citizen)
+            )
             snapshot = {
                 "age_band": age_band(citizen.age_on(timezone.localdate(now))),
-                "district_code": citizen.district_id or "",
+                # Residents only: a district named by someone who works or studies there is not theirs.
+                "district_code": (citizen.district_id or "") if citizen.residence_basis in ("", "lives") else "",
                 "gender": citizen.gender or "",
             }
             Ballot.objects.create(
@@ -132,7 +149,11 @@ def ballot_cast(*, citizen, poll: Poll, choices, access_granted=False, now=None)
                 kind="ballot",
                 commitment=ballot_commitment(salt=salt, poll_id=poll.pk, choices=picks),
                 receipt=receipt,
+                # Sealed with others by the periodic task (or below, in batches): never alone.
+                seal_on_commit=False,
             )
+            if settings.LEDGER_SEAL_ON_COMMIT:
+                transaction.on_commit(_mix_and_seal_in_batches, robust=True)
     except IntegrityError as error:
         if violated_constraint(error) in ALREADY_VOTED_CONSTRAINTS:
             raise VotingError(
@@ -140,3 +161,16 @@ def ballot_cast(*, citizen, poll: Poll, choices, access_granted=False, now=None)
             ) from None
         raise
     return CastBallot(poll=poll, receipt=receipt)
+
+
+def _mix_and_seal_in_batches():
+    """Embedded mode has no scheduler: once enough fresh ballots wait, mix them and seal the
+    ledger, so that neither the ballots nor the blocks follow the order of casting."""
+    from audit.services import ledger_seal
+
+    from .mixing import ballots_mix
+
+    batch = getattr(settings, "VOTING_EMBEDDED_MIX_BATCH", DEFAULT_EMBEDDED_MIX_BATCH)
+    if Ballot.objects.filter(mixed=False).count() >= batch:
+        ballots_mix()
+        ledger_seal()

@@ -1,14 +1,22 @@
-"""The mixer: rewrites freshly cast ballots in random order, so that not even the database's own
-bookkeeping links a ballot to its voter.
+"""The mixer: rewrites freshly cast ballots and participations in random order, so that not even
+the database's own bookkeeping links a ballot to its voter.
 
 A ballot is inserted in the transaction that inserts its participation row, so until it is
 rewritten both rows carry that transaction's id (PostgreSQL's xmin) and sit in the order they
 were cast (the heap's physical order, SQLite's rowid): a direct SQL query or a backup could pair
 them. Every minute (Celery beat, or `manage.py voting_advance`) the mixer deletes the ballots
-cast since its last run and inserts them again, shuffled, in one transaction of its own; it also
-rewrites the poll's counters, whose last writer would otherwise be the last voter. What the
-ballots say does not change: choices, snapshot, salt and receipt digest stay as they were, so
-results, ledger commitments and receipts are untouched. Old row versions go with vacuum.
+cast since its last run and inserts them again, shuffled, in one transaction of its own; then,
+in another transaction (one transaction for both would pair them again), the participations; it
+also rewrites the polls' counters, whose last writer would otherwise be the last voter, and
+re-inserts the ranking counts in random order (a ranking's row is created by the first ballot
+that gives it). What the rows say does not change: choices, snapshot, salt and receipt digest
+stay as they were, so results, ledger commitments and receipts are untouched. Old row versions
+go with vacuum.
+
+What it cannot hide: a ballot that was alone in its batch (a quiet poll, one vote in a minute)
+is only as secret as the minute it was cast in; and until it runs, someone reading the database
+itself can pair the newest rows. Both are the limits of any store that writes a vote and its
+voter in one transaction, which exactly-once voting requires.
 """
 
 import logging
@@ -17,7 +25,7 @@ import secrets
 from django.db import connection, transaction
 from django.db.models import F
 
-from ..models import Ballot, RankingCount, TallyCount
+from ..models import Ballot, Participation, RankingCount, TallyCount
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +33,7 @@ DEFAULT_BATCH = 10_000
 # SQLite limits the parameters of one statement.
 _DELETE_BATCH = 500
 _FIELDS = ("id", "poll_id", "choices", "age_band", "district_code", "gender", "salt", "receipt_digest")
+_PARTICIPATION_FIELDS = ("id", "poll_id", "citizen_id", "voted_on", "voter_key")
 
 
 def ballots_mix(*, batch_size=DEFAULT_BATCH) -> int:
@@ -35,9 +44,12 @@ def ballots_mix(*, batch_size=DEFAULT_BATCH) -> int:
         mixed = _mix_batch(batch_size)
         total += mixed
         if mixed < batch_size:
-            if total:
-                logger.info("voting: mixed %s ballots", total)
-            return total
+            break
+    while _mix_participations(batch_size) == batch_size:
+        pass
+    if total:
+        logger.info("voting: mixed %s ballots", total)
+    return total
 
 
 def _mix_batch(batch_size) -> int:
@@ -57,6 +69,57 @@ def _mix_batch(batch_size) -> int:
         )
         poll_ids = sorted({row[1] for row in rows})
         # Same counts, new row versions: the counters no longer carry the last voter's transaction.
-        TallyCount.objects.filter(poll_id__in=poll_ids).update(count=F("count"))
-        RankingCount.objects.filter(poll_id__in=poll_ids).update(count=F("count"))
+        # Locked first in the order ballots lock them (tallies.tally_keys, shard by shard), so that
+        # the mixer and a ballot never wait on each other in a cycle.
+        counters = TallyCount.objects.filter(poll_id__in=poll_ids)
+        list(
+            counters.select_for_update()
+            .order_by("poll_id", "option_position", "dimension", "value", "shard")
+            .values_list("pk", flat=True)
+        )
+        counters.update(count=F("count"))
+        _reinsert_ranking_counts(poll_ids)
+        return len(rows)
+
+
+def _reinsert_ranking_counts(poll_ids):
+    rankings = list(
+        RankingCount.objects.select_for_update()
+        .filter(poll_id__in=poll_ids)
+        .order_by("poll_id", "ranking", "shard")
+        .values_list("pk", "poll_id", "ranking", "shard", "count")
+    )
+    if not rankings:
+        return
+    pks = [row[0] for row in rankings]
+    for start in range(0, len(pks), _DELETE_BATCH):
+        RankingCount.objects.filter(pk__in=pks[start : start + _DELETE_BATCH])._raw_delete(RankingCount.objects.db)
+    secrets.SystemRandom().shuffle(rankings)
+    RankingCount.objects.bulk_create(
+        [
+            RankingCount(poll_id=poll_id, ranking=ranking, shard=shard, count=count)
+            for _pk, poll_id, ranking, shard, count in rankings
+        ],
+        batch_size=_DELETE_BATCH,
+    )
+
+
+def _mix_participations(batch_size) -> int:
+    with transaction.atomic():
+        fresh = Participation.objects.filter(mixed=False).order_by()
+        if connection.features.has_select_for_update_skip_locked:
+            fresh = fresh.select_for_update(skip_locked=True)
+        rows = list(fresh.values_list(*_PARTICIPATION_FIELDS)[:batch_size])
+        if not rows:
+            return 0
+        ids = [row[0] for row in rows]
+        for start in range(0, len(ids), _DELETE_BATCH):
+            Participation.objects.filter(pk__in=ids[start : start + _DELETE_BATCH])._raw_delete(
+                Participation.objects.db
+            )
+        secrets.SystemRandom().shuffle(rows)
+        Participation.objects.bulk_create(
+            [Participation(**dict(zip(_PARTICIPATION_FIELDS, row, strict=True)), mixed=True) for row in rows],
+            batch_size=_DELETE_BATCH,
+        )
         return len(rows)

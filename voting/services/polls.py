@@ -7,6 +7,7 @@ transaction. Ballots are in ballots.py.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
@@ -29,9 +30,13 @@ from ..models import (
     PollOption,
     PollReport,
 )
+from ..tallies import tally_prepare
 from .locks import poll_gate_shut
 
 Status = Poll.Status
+# A poll's times lie within this distance of today: anything else is a typing slip (or a date
+# so far off that the database cannot even give it back).
+SCHEDULE_HORIZON = timedelta(days=2 * 365)
 # Room codes are read aloud and typed on phones: no 0/O, 1/I/L.
 ROOM_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -112,6 +117,13 @@ def clean_poll_fields(
         raise VotingError(_("The poll must close after it opens."), field="closes_at")
     if closes_at <= now:
         raise VotingError(_("The closing time has already passed."), field="closes_at")
+    for name, moment in (
+        ("opens_at", opens_at), ("closes_at", closes_at),
+        ("event_starts_at", event_starts_at if access == Poll.Access.ONSITE else None),
+        ("event_ends_at", event_ends_at if access == Poll.Access.ONSITE else None),
+    ):
+        if moment is not None and not now - SCHEDULE_HORIZON <= moment <= now + SCHEDULE_HORIZON:
+            raise VotingError(_("Give a date within two years of today."), field=name)
     if audience_min_age is not None and audience_max_age is not None and audience_min_age > audience_max_age:
         raise VotingError(_("The minimum age is above the maximum age."), field="audience_min_age")
     if access not in Poll.Access.values:
@@ -282,7 +294,9 @@ def _notify_proposer(poll, kind, key):
 
 
 def _schedule(poll, now):
-    """A published poll waits for its opening time, or opens at once if that has come."""
+    """A published poll waits for its opening time, or opens at once if that has come; its
+    counters are made ready before any ballot."""
+    tally_prepare(poll)
     if poll.opens_at <= now:
         poll.status, poll.opened_at = Status.OPEN, now
     else:

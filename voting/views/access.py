@@ -5,6 +5,7 @@ access to that one poll. Public polls need nothing. The session holds poll ids o
 """
 
 from ..models import Poll
+from ..selectors.polls import is_organiser
 
 SESSION_KEY = "voting_access"
 # A visitor who tries many rooms keeps only the most recent ones.
@@ -17,12 +18,11 @@ def grant_poll_access(request, poll: Poll):
 
 
 def has_poll_access(request, poll: Poll) -> bool:
-    """Public polls: always; room and on-site polls: when this session was granted access (or the
-    visitor is the poll's proposer or staff, who must be able to see what they run)."""
+    """Public polls: always; room and on-site polls: when this session was granted access, or the
+    visitor runs the poll (its proposer, the officials in charge), who must see what they run."""
     if poll.access == Poll.Access.PUBLIC:
         return True
-    user = request.user
-    if user.is_authenticated and (user.is_staff or (poll.proposer_id and poll.proposer_id == user.pk)):
+    if is_organiser(request.user, poll):
         return True
     return poll.pk in request.session.get(SESSION_KEY, [])
 

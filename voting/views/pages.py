@@ -27,7 +27,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from audit import ledger
@@ -113,7 +113,7 @@ def _list_url(tab, kind) -> str:
     return reverse("voting:index") + (f"?{urlencode(query)}" if query else "")
 
 
-@require_GET
+@require_safe
 def index(request):
     problems = []
     tab = request.GET.get("status") or DEFAULT_TAB
@@ -189,7 +189,7 @@ def _detail_context(request, poll, *, access_granted, form=None, refusal=""):
     }
 
 
-@require_GET
+@require_safe
 def detail(request, pk):
     poll = visible_poll(request.user, pk)
     withheld = _withheld(request, poll, has_poll_access(request, poll))
@@ -306,7 +306,7 @@ def receipt_download(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def option_image(request, pk, position):
     """An option's image, from the storage, to whoever may see the poll."""
     poll = visible_poll(
@@ -369,7 +369,7 @@ def room(request):
     return render(request, "voting/room.html", {"form": form}, status=400)
 
 
-@require_GET
+@require_safe
 def onsite(request, pk, token):
     """The link in an on-site poll's QR code: during the event, access for this session and then the
     poll's page; otherwise a page saying the event is not running (403), or 404 for a wrong code."""
@@ -388,7 +388,7 @@ def onsite(request, pk, token):
     return redirect(_detail_url(poll))
 
 
-@require_GET
+@require_safe
 def qr(request, pk):
     """The QR code of an on-site poll, for its organisers to show at the event."""
     if not request.user.is_authenticated:

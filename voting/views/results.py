@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.selectors import ledger_head
 
 from ..forms.verify import ReceiptVerifyForm
 from ..models import Poll
-from ..selectors.ledger import LedgerCursor, poll_ledger_entry_count, poll_ledger_page, poll_receipt_check
+from ..selectors.ledger import LedgerCursor, poll_ledger_page, poll_receipt_check
 from ..selectors.results import (
     CSV_HEADER,
     policy_outcome_counts,
@@ -48,7 +48,7 @@ def _locked(request, poll, *, plain=False):
     return render(request, "voting/results.html", {"locked": message, "poll_access": poll.access}, status=403)
 
 
-@require_GET
+@require_safe
 def results(request, pk):
     poll = poll_for_results(request.user, pk)
     if not has_poll_access(request, poll):
@@ -69,7 +69,7 @@ def _csv_cell(value):
     return value
 
 
-@require_GET
+@require_safe
 def results_csv(request, pk):
     poll = poll_for_results(request.user, pk)
     if not has_poll_access(request, poll):
@@ -89,7 +89,7 @@ def results_csv(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def ledger(request, pk):
     poll = poll_for_results(request.user, pk, with_options=False)
     if not has_poll_access(request, poll):
@@ -100,12 +100,15 @@ def ledger(request, pk):
             after = LedgerCursor.parse(request.GET["after"])
         except ValueError:
             error = _("This page link is not valid, so the list starts again from the first page.")
+    # The entries are as many as the ballots: withheld with the results. A voter can still check
+    # their own receipt on the verify page. The page shows no total: counting a scope of a million
+    # entries would cost the page its constant time (the results page has the number of ballots).
+    withheld = bool(results_withheld(poll))
     context = {
         "poll": poll,
-        "page": poll_ledger_page(poll, after=after),
+        "page": None if withheld else poll_ledger_page(poll, after=after),
+        "withheld": withheld,
         "error": error,
-        # The number of entries is the number of ballots: withheld with the results.
-        "entry_count": None if results_withheld(poll) else poll_ledger_entry_count(poll),
         "head": ledger_head(),
     }
     return render(request, "voting/ledger.html", context, status=400 if error else 200)
@@ -131,7 +134,7 @@ def verify(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def policy(request):
     context = {"counts": policy_outcome_counts(), "page_obj": reflected_polls_page(request.GET.get("page"))}
     return render(request, "voting/policy.html", context)

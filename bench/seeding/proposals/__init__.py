@@ -42,11 +42,7 @@ class ProposalsSeeder:
             "1 %% more are written as withdrawn.",
         )
         parser.add_argument("--comments", type=int, help=f"Comments (default {SEOUL_SIZES['comments']:,}).")
-        parser.add_argument(
-            "--no-ledger",
-            action="store_true",
-            help="Do not put the seeded supports on the ledger (faster; verify_ledger then reports them missing).",
-        )
+        # --no-ledger is seed_scale's own option: it applies to every channel.
 
     def sizes(self, options, scale=1.0) -> dict:
         chosen = sizes.scaled(self.name, scale)

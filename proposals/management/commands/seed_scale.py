@@ -4,8 +4,9 @@ INSERTs on SQLite (slower: for small sizes), in one transaction and constant mem
     manage.py seed_scale                                   # 100,000 proposals, 2,000,000 supports, 500,000 comments
     manage.py seed_scale --scale 0.01                      # the same shape, 100 times smaller
     manage.py seed_scale --proposals 50 --supports 500 --comments 300 --citizens 2000
+    manage.py seed_scale --channel voting                  # polls, 1,000,000 ballots in the featured one
 
-It refuses a database that already holds proposals (a benchmark wants known sizes); --append
+It refuses a database that already holds the channel's data (a benchmark wants known sizes); --append
 adds the requested amounts on top. Seeded citizens have fake phones (010-0100-0000 + id, a range
 no carrier issues). The seeding machinery lives in bench/seeding/, where other channels add
 their seeders (--channel).
@@ -20,7 +21,10 @@ from bench.seeding.proposals import PlanError
 
 
 class Command(BaseCommand):
-    help = "Seed proposals, supports, comments and citizens at scale for the benchmark (bulk COPY, constant memory)."
+    help = (
+        "Seed citizens and a channel's data at scale for the benchmark (proposals, supports, comments; or polls and "
+        "ballots): bulk COPY, constant memory."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -49,6 +53,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=5_000, help="Rows per COPY or INSERT batch.")
         parser.add_argument("--no-vacuum", action="store_true", help="Skip VACUUM ANALYZE at the end.")
+        parser.add_argument(
+            "--no-ledger",
+            action="store_true",
+            help="Do not put the seeded participation (supports, ballots) on the ledger (faster; verify_ledger then "
+            "reports it missing).",
+        )
         parser.add_argument("--report-json", help="Also write the summary (counts, ids, time, memory) to this file.")
         for seeder in SEEDERS.values():
             group = parser.add_argument_group(seeder.name, seeder.help)

@@ -98,3 +98,13 @@ def image_bytes(fmt="PNG", *, size=(40, 30), color=(20, 120, 200)):
     output = io.BytesIO()
     Image.new("RGB", size, color).save(output, fmt)
     return output.getvalue()
+
+
+@pytest.fixture
+def screener(participant):
+    """Staff who screen citizens' polls (voting.screen_poll): they run every citizen poll."""
+    from django.contrib.auth.models import Permission
+
+    person = participant(is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="screen_poll", content_type__app_label="voting"))
+    return Citizen.objects.get(pk=person.pk)

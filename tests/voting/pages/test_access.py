@@ -145,8 +145,10 @@ def test_the_organiser_gets_the_qr_code_of_the_absolute_link(client, sign_in, on
     assert "Scan to vote, from" in page
 
 
-def test_staff_get_the_qr_code_too(client, sign_in, onsite_poll, official):
-    assert sign_in(official).get(url("qr", onsite_poll)).status_code == 200
+def test_the_staff_who_run_the_poll_get_the_qr_code_too(client, sign_in, onsite_poll, screener, official):
+    assert sign_in(screener).get(url("qr", onsite_poll)).status_code == 200
+    # An official of some unit does not run a citizen's poll: no QR code, no way round the event.
+    assert sign_in(official).get(url("qr", onsite_poll)).status_code == 403
 
 
 def test_others_do_not(client, sign_in, onsite_poll, voter, open_poll, make_poll, proposer, now):

@@ -193,7 +193,7 @@ def test_the_report_link_is_on_citizen_polls_only(client, open_poll, citizen_pol
 
 
 def test_unpublished_polls_are_seen_only_by_their_proposer_and_staff(client, sign_in, make_poll, proposer, voter,
-                                                                      official):
+                                                                      official, screener):
     pending = make_poll(kind="citizen", proposer=proposer, publish=False, title="심사 대기 투표")
     draft = make_poll(publish=False, title="초안")
     assert detail(client, pending).status_code == 404
@@ -205,9 +205,11 @@ def test_unpublished_polls_are_seen_only_by_their_proposer_and_staff(client, sig
     assert "Your poll is awaiting the city's screening." in page and "심사 대기 투표" in page
     assert url("cast", pending) not in page
     assert detail(client, draft).status_code == 404
-    sign_in(official)
-    assert "awaiting the city's screening" in detail(client, pending).content.decode()
+    sign_in(official)  # of the draft's unit: not a screener of citizens' polls
+    assert detail(client, pending).status_code == 404
     assert "This policy vote is a draft" in detail(client, draft).content.decode()
+    sign_in(screener)
+    assert "awaiting the city's screening" in detail(client, pending).content.decode()
 
 
 def test_a_rejected_poll_shows_its_proposer_the_reason(client, sign_in, make_poll, proposer, official):

@@ -88,11 +88,20 @@ def test_a_poll_is_sent_for_screening(client, sign_in, proposer, form_data, now)
 
 
 def test_times_are_read_in_seoul_time(client, sign_in, proposer, form_data):
-    form_data.update(opens_at="2031-03-02T09:00", closes_at="2031-03-09T18:00")
+    year = timezone.localdate().year + 1
+    form_data.update(opens_at=f"{year}-03-02T09:00", closes_at=f"{year}-03-09T18:00")
     assert propose(sign_in(proposer), form_data).status_code == 302
     poll = Poll.objects.get()
-    assert poll.opens_at == datetime(2031, 3, 2, 9, 0, tzinfo=SEOUL)
-    assert poll.closes_at == datetime(2031, 3, 9, 18, 0, tzinfo=SEOUL)
+    assert poll.opens_at == datetime(year, 3, 2, 9, 0, tzinfo=SEOUL)
+    assert poll.closes_at == datetime(year, 3, 9, 18, 0, tzinfo=SEOUL)
+
+
+def test_a_date_the_database_could_not_give_back_is_refused(client, sign_in, proposer, form_data):
+    form_data.update(opens_at="0001-01-01T00:00")
+    response = propose(sign_in(proposer), form_data)
+    assert response.status_code == 400
+    assert "Give a date within two years of today." in response.content.decode()
+    assert not Poll.objects.exists()
 
 
 def test_multiple_and_ranked_questions(client, sign_in, proposer, form_data):

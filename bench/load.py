@@ -1,0 +1,300 @@
+"""Throughput under load: real servers (gunicorn on 127.0.0.1) driven by wrk, for a channel's LOAD
+scenarios (issue 5: ballots cast by many signed-in citizens), on one seeded database.
+
+Run by bench/run.py on the biggest dataset, in its own process (DATABASE_URL points at it):
+
+    python -m bench.load --channel voting --seed-report seed.json --out load.json
+
+Per scenario, every variant's server starts (the same gunicorn command: worker class, workers,
+timeout; the same database and cache; only the settings module differs), then each variant gets
+an untimed warm-up, which also estimates its rate; then rounds take turns (portal, minimal,
+portal, ...), each wrk run sending --connections for --seconds. Every request changes something
+once (a ballot by a citizen who has not voted), so a round's requests are prepared beforehand,
+sized from the rate seen so far, each used once: a wrk thread that runs out stops, and the round
+is flagged (its figure would understate). Afterwards the scenario checks what the requests did
+(exactly once). Loopback only; wrk (the `wrk` package: `apt-get install -y wrk`) must be installed.
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK_SCRIPT = ROOT / "bench" / "wrk" / "form_posts.lua"
+WRK_INSTALL_HINT = "install it with `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS)"
+RESULT_PREFIX = "WRK-RESULT "
+HOST = "127.0.0.1"
+
+
+class LoadError(RuntimeError):
+    pass
+
+
+def find_wrk() -> str | None:
+    return shutil.which("wrk")
+
+
+def require_wrk() -> str:
+    path = find_wrk()
+    if not path:
+        raise LoadError(f"The load scenarios need wrk, which is not installed: {WRK_INSTALL_HINT}.")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class GunicornServer:
+    """One gunicorn on 127.0.0.1 serving the portal's WSGI application with `settings`."""
+
+    def __init__(self, variant, *, workers, worker_class, threads, workdir):
+        self.variant = variant
+        self.port = free_port()
+        self.log = Path(workdir) / f"gunicorn-{variant.name}.log"
+        self.command = [
+            sys.executable, "-m", "gunicorn", "seoul_portal.wsgi:application",
+            "--bind", f"{HOST}:{self.port}", "--workers", str(workers), "--worker-class", worker_class,
+            "--threads", str(threads), "--timeout", "60", "--backlog", "2048",
+            "--log-level", "warning", "--error-logfile", str(self.log),
+        ]  # fmt: skip
+        self.process = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self, env, *, timeout=60.0):
+        server_env = {**env, **self.variant.environment, "DJANGO_SETTINGS_MODULE": self.variant.settings}
+        self.process = subprocess.Popen(self.command, env=server_env, cwd=ROOT)  # noqa: S603
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise LoadError(f"gunicorn ({self.variant.name}) exited at start: {self._log_tail()}")
+            try:
+                with urllib.request.urlopen(self.base_url + self.variant.ready_path, timeout=5):  # noqa: S310
+                    return
+            except urllib.error.HTTPError:
+                return  # it answers (a health check may say 503 for a service the bench does not run)
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise LoadError(f"gunicorn ({self.variant.name}) did not answer within {timeout:.0f} s: {self._log_tail()}")
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # gunicorn's graceful shutdown, of this process only
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        except OSError:
+            return "(no log)"
+
+
+def write_requests(path, lines):
+    with open(path, "w", encoding="utf-8") as handle:
+        for url, cookie, body in lines:
+            if "\t" in url + cookie + body or "\n" in url + cookie + body:
+                raise LoadError("A prepared request holds a tab or a newline.")
+            handle.write(f"{url}\t{cookie}\t{body}\n")
+
+
+def parse_wrk_output(output: str) -> dict:
+    """The JSON line form_posts.lua's done() prints."""
+    for line in output.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX) :])
+    raise LoadError(f"wrk printed no result line:\n{output[-2000:]}")
+
+
+def run_wrk(wrk, base_url, lines, *, seconds, connections, threads, workdir, label, idle_path="/"):
+    threads = max(1, min(threads, connections))
+    requests_file = Path(workdir) / f"{label}.tsv"
+    write_requests(requests_file, lines)
+    command = [
+        wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
+        "-s", str(WRK_SCRIPT), base_url, "--", str(requests_file), str(threads), idle_path,
+    ]  # fmt: skip
+    completed = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, check=False, timeout=seconds + 120
+    )
+    if completed.returncode != 0:
+        raise LoadError(f"wrk failed (exit status {completed.returncode}): {completed.stderr[-2000:]}")
+    result = parse_wrk_output(completed.stdout)
+    result["prepared"] = len(lines)
+    result["seconds"] = seconds
+    requests_file.unlink()
+    return result
+
+
+def wanted_requests(rate, seconds, connections, *, margin=2.0, floor_per_second=40):
+    """How many requests to prepare for a round: the rate seen so far with a margin, and at least
+    floor_per_second for its length (a warm-up slowed by starting workers must not starve it)."""
+    return max(floor_per_second * seconds, math.ceil(rate * seconds * margin)) + 4 * connections
+
+
+def round_rate(result) -> float:
+    return result["ok"] / (result["duration_us"] / 1e6) if result["duration_us"] else 0.0
+
+
+def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
+    from django.db import connections
+
+    variants = [variant for variant in scenario.variants if not args.variant or variant.name in args.variant]
+    servers = [
+        GunicornServer(
+            variant, workers=args.workers, worker_class=args.worker_class, threads=args.threads, workdir=workdir
+        )
+        for variant in variants
+    ]
+    results = {variant.name: {"describe": variant.describe, "warmup": None, "rounds": []} for variant in variants}
+    accepted, sent = dict.fromkeys(results, 0), dict.fromkeys(results, 0)
+    rates = {}
+    try:
+        for server in servers:
+            server.start(env)
+        write(
+            f"    servers up: {', '.join(f'{s.variant.name} on port {s.port}' for s in servers)}; gunicorn "
+            f"{args.workers} {args.worker_class} workers x {args.threads} threads, wrk {args.connections} connections"
+        )
+
+        def one_run(server, count, seconds, label):
+            lines = scenario.requests(context, server.variant.name, count)
+            connections.close_all()  # the driver holds no connection (nor lock) while wrk runs
+            result = run_wrk(
+                wrk, server.base_url, lines, seconds=seconds, connections=args.connections,
+                threads=args.wrk_threads, workdir=workdir, label=label, idle_path=server.variant.ready_path,
+            )  # fmt: skip
+            accepted[server.variant.name] += result["ok"]
+            sent[server.variant.name] += result["sent"]
+            failures = result["failed"] + sum(
+                result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
+            )
+            write(
+                f"    {label:<22} {result['ok']:>7,} ok in {result['duration_us'] / 1e6:5.1f} s = "
+                f"{round_rate(result):8.1f}/s  p50 {result['latency_us']['p50'] / 1000:6.1f} ms  "
+                f"p99 {result['latency_us']['p99'] / 1000:6.1f} ms"
+                + (f"  ERRORS {failures} ({result['failed_statuses'].strip()})" if failures else "")
+                + ("  (ran out of prepared requests)" if result["exhausted_threads"] else ""),
+                flush=True,
+            )
+            return result
+
+        for server in servers:
+            name = server.variant.name
+            # Twice: the first run pays for starting the workers (imports, templates, connections).
+            warmups = [
+                one_run(server, args.warmup_requests, args.warmup_seconds, f"{name} warm-up {number}")
+                for number in (1, 2)
+            ]
+            results[name]["warmup"] = warmups
+            # A run that ran out: the rate was higher than it shows.
+            rates[name] = max(round_rate(run) * (2 if run["exhausted_threads"] else 1) for run in warmups)
+        for number in range(1, args.rounds + 1):
+            for server in servers:
+                name = server.variant.name
+                count = wanted_requests(rates[name], args.seconds, args.connections)
+                result = one_run(server, count, args.seconds, f"{name} round {number}")
+                results[name]["rounds"].append(result)
+                rates[name] = max(rates[name], round_rate(result) * (2 if result["exhausted_threads"] else 1))
+    finally:
+        for server in servers:
+            server.stop()
+    problems = scenario.check(context, {"accepted": sum(accepted.values()), "sent": sum(sent.values())})
+    for problem in problems:
+        write(f"    CHECK FAILED: {problem}")
+    if not problems:
+        write("    checks passed: every 200 response is one ballot, counted once")
+    return {
+        "describe": scenario.describe,
+        "min_ratio": scenario.min_ratio,
+        "variants": results,
+        "accepted": accepted,
+        "sent": sent,
+        "problems": problems,
+        "settings": {
+            "workers": args.workers,
+            "worker_class": args.worker_class,
+            "threads": args.threads,
+            "connections": args.connections,
+            "wrk_threads": args.wrk_threads,
+            "seconds": args.seconds,
+            "rounds": args.rounds,
+        },
+    }
+
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1) + 1  # gunicorn's advice for sync workers
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--channel", default="voting")
+    parser.add_argument("--seed-report", required=True, help="The JSON that seed_scale --report-json wrote.")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--only", action="append", help="Run only these load scenarios (repeatable).")
+    parser.add_argument("--variant", action="append", help="Run only these variants, e.g. minimal (no ratio then).")
+    parser.add_argument("--seconds", type=int, default=15, help="Length of one timed wrk run.")
+    parser.add_argument("--rounds", type=int, default=3, help="Timed runs per variant, taking turns.")
+    parser.add_argument("--warmup-seconds", type=int, default=3)
+    parser.add_argument("--warmup-requests", type=int, default=3_000, help="Prepared requests per warm-up.")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (each server).")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (the Dockerfile's: sync).")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (with gthread).")
+    parser.add_argument("--connections", type=int, default=None, help="wrk connections (default: 2 per worker).")
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    args.connections = args.connections or 2 * args.workers * args.threads
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seoul_portal.settings")
+    import django
+
+    django.setup()
+    from bench.scenarios import channel_scenarios
+
+    wrk = require_wrk()
+    with open(args.seed_report, encoding="utf-8") as handle:
+        seed_report = json.load(handle)
+    module = channel_scenarios(args.channel)
+    env = dict(os.environ)
+    output = {"channel": args.channel, "scenarios": {}}
+    with tempfile.TemporaryDirectory(prefix="seoul-load-") as workdir:
+        for scenario in getattr(module, "LOAD", []):
+            if args.only and scenario.name not in args.only:
+                continue
+            context = dict(seed_report["channels"][args.channel])
+            print(f"  load scenario {scenario.name}: {scenario.describe}", flush=True)
+            output["scenarios"][scenario.name] = run_scenario(
+                scenario, context, wrk=wrk, env=env, args=args, workdir=workdir
+            )
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(output, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except LoadError as error:
+        print(f"bench.load: {error}", file=sys.stderr)
+        sys.exit(2)
