@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from citizens.admin_readonly import ReadOnlyInline
 from governance.models import OrgUnit
 
 from ..errors import VotingError
@@ -245,27 +246,6 @@ class OptionInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self._may_write(request, obj)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows shown on a published poll's page, columns only (no str() of each row)."""
-
-    template = "admin/voting/readonly_inline.html"
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OptionRecordInline(ReadOnlyInline):
