@@ -126,13 +126,15 @@ def parse_wrk_output(output: str) -> dict:
     raise LoadError(f"wrk printed no result line:\n{output[-2000:]}")
 
 
-def run_wrk(wrk, base_url, lines, *, seconds, connections, threads, workdir, label, idle_path="/"):
+def run_wrk(wrk, base_url, lines, *, seconds, connections, threads, workdir, label, idle_path="/", ok_location=""):
+    """ok_location: the Location of a 303 that counts as a success, as a 200 does (e.g. the page a
+    ballot's POST redirects to: Post/Redirect/Get); "" when only a 200 does."""
     threads = max(1, min(threads, connections))
     requests_file = Path(workdir) / f"{label}.tsv"
     write_requests(requests_file, lines)
     command = [
         wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
-        "-s", str(WRK_SCRIPT), base_url, "--", str(requests_file), str(threads), idle_path,
+        "-s", str(WRK_SCRIPT), base_url, "--", str(requests_file), str(threads), idle_path, ok_location,
     ]  # fmt: skip
     completed = subprocess.run(  # noqa: S603
         command, capture_output=True, text=True, check=False, timeout=seconds + 120
@@ -183,6 +185,7 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
             result = run_wrk(
                 wrk, server.base_url, lines, seconds=seconds, connections=args.connections,
                 threads=args.wrk_threads, workdir=workdir, label=label, idle_path=server.variant.ready_path,
+                ok_location=scenario.ok_location(context, server.variant.name) if scenario.ok_location else "",
             )  # fmt: skip
             accepted[server.variant.name] += result["ok"]
             sent[server.variant.name] += result["sent"]
@@ -223,7 +226,7 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
     for problem in problems:
         write(f"    CHECK FAILED: {problem}")
     if not problems:
-        write("    checks passed: every 200 response is one ballot, counted once")
+        write("    checks passed: every accepted response is one ballot, counted once")
     return {
         "describe": scenario.describe,
         "min_ratio": scenario.min_ratio,

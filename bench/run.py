@@ -383,7 +383,7 @@ def run(args) -> int:
             for variant, data in result["variants"].items():
                 print(f"    {variant:<20} {data['describe']}")
             print(f"    {'ratio per round':<20} {', '.join(f'{ratio:.2f}' for ratio in round_ratios(result))}")
-            checks = "; ".join(result["problems"]) or "every 200 one ballot, one participation, one ledger entry; "
+            checks = "; ".join(result["problems"]) or "every accepted ballot (303 to its receipt) one ballot, one participation, one ledger entry; "
             if not result["problems"]:
                 checks += "distinct citizens; counters = recount of the ballots"
             print(f"    {'exactly once':<20} {'PASS' if not result['problems'] else 'FAIL'}: {checks}")

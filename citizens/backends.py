@@ -1,12 +1,28 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+
+from seoul_portal.statements import fetch_row
 
 from .models import Citizen, email_blind_index
+
+
+class CitizenLoader:
+    """The signed-in citizen of every request, loaded with one precompiled statement (the row as
+    ModelBackend.get_user's ORM query loads it: every field, through the fields' converters)."""
+
+    def get_user(self, user_id):
+        try:
+            pk = Citizen._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        user = fetch_row(Citizen, pk, [field.attname for field in Citizen._meta.concrete_fields])
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 PASSWORD_BACKEND = "citizens.backends.StaffEmailBackend"  # noqa: S105 — a dotted path, not a password
 PHONE_CODE_BACKEND = "citizens.backends.PhoneCodeBackend"
 
 
-class StaffEmailBackend(ModelBackend):
+class StaffEmailBackend(CitizenLoader, ModelBackend):
     """Officials and committee members sign in with email and password.
 
     The email column is encrypted, so the account is found through its blind index.
@@ -27,7 +43,7 @@ class StaffEmailBackend(ModelBackend):
         return None
 
 
-class PhoneCodeBackend(ModelBackend):
+class PhoneCodeBackend(CitizenLoader, ModelBackend):
     """The backend named in sessions opened by a verified phone (see citizens.views.signin_code).
 
     Verification happens in the PHONE_VERIFIER before login(); this backend only loads the user

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from seoul_portal.statements import fetch_values
+
 from . import registry
 from .consents import purposes
 from .models import Citizen, Consent, PhoneVerification, SendCounter, email_blind_index, phone_blind_index
@@ -86,13 +88,16 @@ def citizen_sign_in_by_phone(*, phone, ip=None, language="ko"):
     return citizen, created
 
 
-def missing_consents(citizen):
-    """The required purposes whose current version this citizen has not granted."""
-    granted = set(
-        Consent.objects.filter(citizen=citizen, granted=True, withdrawn_at__isnull=True).values_list(
-            "purpose", "version"
-        )
+def _standing_consents(citizen_id):
+    return Consent.objects.filter(citizen_id=citizen_id, granted=True, withdrawn_at__isnull=True).values_list(
+        "purpose", "version"
     )
+
+
+def missing_consents(citizen):
+    """The required purposes whose current version this citizen has not granted. Asked on every
+    participant's request: the query is compiled once (seoul_portal/statements.py)."""
+    granted = set(fetch_values(_standing_consents, citizen.pk))
     return [item for item in purposes() if item.required and (item.key, item.version) not in granted]
 
 

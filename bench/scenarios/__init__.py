@@ -45,9 +45,11 @@ class LoadScenario:
 
     requests(context, variant, count) returns `count` (path, cookie, urlencoded body) tuples, each
     sent at most once; check(context, totals) returns what went wrong (e.g. a ballot counted twice),
-    where totals = {"accepted": 200 responses, "sent": requests sent}, over every variant and run,
-    warm-ups included (a request sent but not answered, in flight when a run ended, may have done
-    its work: accepted <= done <= sent).
+    where totals = {"accepted": accepted responses, "sent": requests sent}, over every variant and
+    run, warm-ups included (a request sent but not answered, in flight when a run ended, may have
+    done its work: accepted <= done <= sent). A 200 is accepted, and so is a 303 to
+    ok_location(context, variant) when given (a POST that redirects to its result page: the
+    redirect is the request's answer; the page is another request).
     """
 
     name: str
@@ -56,6 +58,7 @@ class LoadScenario:
     requests: Callable[[dict, str, int], list]
     check: Callable[[dict, dict], list]
     min_ratio: float = 0.5
+    ok_location: Callable[[dict, str], str] | None = None
 
 
 def channel_scenarios(channel):

@@ -1,13 +1,15 @@
 -- wrk script: POST prepared forms, each line of a file used once (bench/load.py writes the file).
 --
---   wrk -t T -c C -d 30s -s bench/wrk/form_posts.lua http://127.0.0.1:PORT -- requests.tsv T /ready/
+--   wrk -t T -c C -d 30s -s bench/wrk/form_posts.lua http://127.0.0.1:PORT -- requests.tsv T /ready/ [LOCATION]
 --
 -- A line is "path<TAB>cookie<TAB>urlencoded body" (the cookie may be empty). Thread i of T takes
 -- the lines i, i+T, i+2T, ...: every request is a different line (for the ballot scenario, a
 -- different citizen), and a thread that has used all its lines stops instead of repeating one
 -- (wrk wants a request even then: a GET of the third argument, which stopping keeps unsent).
 -- done() prints one JSON line, prefixed "WRK-RESULT ", with wrk's counts and what the responses
--- were: wrk itself counts a 3xx (e.g. a redirect to the sign-in page) as a success. `sent` counts
+-- were: wrk itself counts a 3xx (e.g. a redirect to the sign-in page) as a success; here a response
+-- is ok when it is a 200, or a 303 whose Location is the fourth argument when one is given (a POST
+-- answered by a redirect to its result page, Post/Redirect/Get; wrk does not follow it). `sent` counts
 -- the lines handed to wrk; those without a response (in flight when the run ended or the thread
 -- stopped, or on a connection the server closed) are sent - ok - failed.
 
@@ -23,6 +25,7 @@ end
 function init(args)
    local path, total = args[1], tonumber(args[2])
    idle_path = args[3] or "/"
+   ok_location = args[4] or ""
    prepared = {}
    local line_number = 0
    for line in io.lines(path) do
@@ -57,7 +60,8 @@ function request()
 end
 
 function response(status, headers, body)
-   if status == 200 then
+   local location = headers["Location"] or headers["location"]
+   if status == 200 or (status == 303 and ok_location ~= "" and location == ok_location) then
       ok = ok + 1
    else
       failed = failed + 1

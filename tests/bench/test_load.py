@@ -156,9 +156,22 @@ def test_prepared_sessions_sign_the_citizen_in_and_pass_the_csrf_check(featured)
     data = {name: values[0] for name, values in parse_qs(body).items()}
     assert set(data) == {"csrfmiddlewaretoken", "choices"}
     response = client.post(url, data)
-    assert response.status_code == 200
+    # Accepted: Post/Redirect/Get, the 303 to the receipt page that wrk counts as a success.
+    assert response.status_code == 303
+    assert response["Location"] == reverse("voting:receipt_page", args=[poll.pk])
+    assert response["Location"] == voting_scenarios.LOAD[0].ok_location(context, "portal")
+    assert voting_scenarios.LOAD[0].ok_location(context, "minimal") == ""
     voter = context["load"].first_id
     assert Participation.objects.filter(poll=poll, citizen_id=voter).count() == 1
+
+
+def test_the_wrk_script_counts_a_303_to_the_given_location_only():
+    """form_posts.lua: ok is a 200, or a 303 whose Location is the fourth argument (when given)."""
+    from bench.load import WRK_SCRIPT
+
+    script = WRK_SCRIPT.read_text(encoding="utf-8")
+    assert 'ok_location = args[4] or ""' in script
+    assert 'status == 200 or (status == 303 and ok_location ~= "" and location == ok_location)' in script
 
 
 def test_minimal_requests_carry_the_voters_snapshot(featured):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import ledger
 from audit.services import ledger_append
 from citizens.services import violated_constraint
+from seoul_portal.statements import fetch_row, insert_row
 
 from ..eligibility import ALREADY_VOTED, poll_window_reason, why_cannot_vote
 from ..errors import VotingError
@@ -93,49 +94,82 @@ def clean_choices(poll: Poll, raw_choices, option_positions) -> list[int]:
     return choices
 
 
-def _lock_poll_for_ballot(poll_id):
+class StalePoll(Exception):  # noqa: N818 -- not an error of the voter's: "try again with a fresh poll"
+    """The poll changed since the snapshot a ballot was checked against (voting/poll_cache.py):
+    nothing was written; the caller reads the poll again and retries."""
+
+
+WINDOW_FIELDS = ("status", "hidden_at", "opens_at", "closes_at")
+
+
+def _lock_poll_for_ballot(poll_id, fields=WINDOW_FIELDS):
     """Pass the poll's gate (shared, until commit), then re-read what decides whether ballots are
-    accepted: a close or hide that committed before is seen, one that asks later waits for us."""
+    accepted: a close or hide that committed before is seen, one that asks later waits for us.
+    `fields`: at least WINDOW_FIELDS; a snapshot's check reads every field it holds."""
     poll_gate_enter(poll_id)
-    return Poll.objects.filter(pk=poll_id).only("status", "hidden_at", "opens_at", "closes_at").first()
+    return fetch_row(Poll, poll_id, fields)
 
 
-def ballot_cast(*, citizen, poll: Poll, choices, access_granted=False, now=None) -> CastBallot:
+def ballot_cast(
+    *, citizen, poll: Poll, choices, access_granted=False, now=None, snapshot=None
+) -> CastBallot:
     """Record `citizen`'s vote in `poll`; returns the receipt to show them once.
 
     Raises VotingError (nothing written) when the citizen may not vote (code = the eligibility
     reason, "already_voted" for a second vote) or the choices are invalid.
+
+    `poll` comes with its options and targeted districts prefetched; or `snapshot` is a
+    voting.poll_cache.BallotPoll (`poll` is then its .poll), possibly from the cache: its
+    option positions and district codes are used, and in the transaction the poll's row is
+    re-read with every field of the snapshot: if any differs, StalePoll (nothing written).
     """
     now = now or timezone.now()
-    options = [option.position for option in poll.options.all()]
-    district_codes = {district.code for district in poll.audience_districts.all()}
+    if snapshot is not None:
+        options, district_codes = set(snapshot.option_positions), set(snapshot.district_codes)
+        expected = snapshot.fields
+    else:
+        options = {option.position for option in poll.options.all()}
+        district_codes = {district.code for district in poll.audience_districts.all()}
+        expected = None
     reason = why_cannot_vote(poll, citizen, now=now, access_granted=access_granted, district_codes=district_codes)
     if reason:
         raise VotingError(reason.message, code=reason.code)
-    picks = clean_choices(poll, choices, set(options))
+    picks = clean_choices(poll, choices, options)
     receipt = ledger.new_receipt()
     salt = ledger.new_salt()
     try:
         with transaction.atomic():
-            current = _lock_poll_for_ballot(poll.pk)
+            current = _lock_poll_for_ballot(poll.pk, tuple(expected) if expected else WINDOW_FIELDS)
+            if (
+                current is not None
+                and expected is not None
+                and any(getattr(current, name) != value for name, value in expected.items())
+            ):
+                raise StalePoll(poll.pk)  # checked against another version of the poll: nothing is written
             reason = poll_window_reason(current, now) if current else None
             if current is None or reason:
                 raise VotingError(reason.message if reason else _("This poll does not exist."), code=getattr(reason, "code", "gone"))
-            Participation.objects.create(
-                poll_id=poll.pk, citizen=citizen, voted_on=timezone.localdate(now), voter_key=voter_key(poll.pk, citizen)
-            )
+            # The rows are written by seoul_portal/statements.py: the INSERTs Model.objects.create() issues.
+            insert_row(
+                Participation(
+                    poll_id=poll.pk, citizen=citizen, voted_on=timezone.localdate(now),
+                    voter_key=voter_key(poll.pk, citizen),
+                )
+            )  # fmt: skip
             snapshot = {
                 "age_band": age_band(citizen.age_on(timezone.localdate(now))),
                 # Residents only: a district named by someone who works or studies there is not theirs.
                 "district_code": (citizen.district_id or "") if citizen.residence_basis in ("", "lives") else "",
                 "gender": citizen.gender or "",
             }
-            Ballot.objects.create(
-                poll_id=poll.pk,
-                choices=picks,
-                salt=salt,
-                receipt_digest=ledger.receipt_digest(receipt),
-                **snapshot,
+            insert_row(
+                Ballot(
+                    poll_id=poll.pk,
+                    choices=picks,
+                    salt=salt,
+                    receipt_digest=ledger.receipt_digest(receipt),
+                    **snapshot,
+                )
             )
             tally_add(
                 poll_id=poll.pk,

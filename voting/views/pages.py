@@ -4,8 +4,9 @@ Every form works without JavaScript: plain GETs and POSTs. With htmx, the list's
 the results, and the vote form swaps the page's main content (its button is disabled while the
 ballot is on its way, so a double tap cannot turn into "you have already voted").
 
-Secrecy: the receipt is shown once, in the answer to the ballot's POST, and only travels in POST
-bodies afterwards (the download); it is never in a URL, a log line or the session.
+Secrecy: the receipt is shown once, on the page the ballot's POST redirects to (303), carried there
+by a short-lived signed cookie only that page receives, and only travels in POST bodies afterwards
+(the download); it is never in a URL, a log line, the session, the database or the cache.
 """
 
 import time
@@ -18,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -43,6 +44,7 @@ from ..forms.propose import PollProposalForm
 from ..forms.report import PollReportForm
 from ..forms.room import RoomCodeForm
 from ..models import Poll, PollOption
+from ..poll_cache import ballot_poll, forget_ballot_poll
 from ..selectors.polls import (
     DEFAULT_TAB,
     PUBLISHED,
@@ -59,6 +61,7 @@ from ..selectors.polls import (
     with_card_facts,
 )
 from ..services import ballot_cast, poll_create, poll_report
+from ..services.ballots import StalePoll
 from .access import grant_poll_access, has_poll_access, holds_voting_access
 
 PAGE_SIZE = 20
@@ -216,8 +219,60 @@ def _refusal_status(refusal: VotingError) -> int:
 @require_POST
 @_participant_action
 def cast(request, pk):
-    """Cast the signed-in citizen's ballot: the receipt page, shown once; or the poll's page again
-    with the reason (409 a second vote, 403 not eligible or outside the window, 400 bad choices)."""
+    """Cast the signed-in citizen's ballot: 303 to the receipt page (the receipt goes along in a
+    signed cookie, see _receipt_redirect); or the poll's page again with the reason (409 a second
+    vote, 403 not eligible or outside the window, 400 bad choices).
+
+    The poll comes from voting.poll_cache (what a ballot reads of it, cached for a moment), and
+    ballot_cast checks in its transaction that the row has not changed since. Anything but a
+    ballot cast from that snapshot (a refusal, a changed poll) is decided again on the database's
+    rows, as the page shows them: a cached poll may speed a ballot up, never change its outcome."""
+    snapshot = ballot_poll(pk)
+    if snapshot is not None:
+        response = _cast_from_snapshot(request, snapshot)
+        if response is not None:
+            return response
+    response = _cast_from_database(request, pk)
+    if snapshot is not None and snapshot.cached and response.status_code == 303:
+        forget_ballot_poll(pk)  # the snapshot refused what the rows accept: it is out of date
+    return response
+
+
+class _SnapshotBallotForm(BallotForm):
+    """The vote form read against a snapshot: the options' number without their rows."""
+
+    def __init__(self, snapshot, data):
+        super().__init__(snapshot.poll, data)
+        self._option_count = len(snapshot.option_positions)
+
+    @property
+    def rank_count(self) -> int:
+        return min(self.poll.max_choices, self._option_count)
+
+
+def _cast_from_snapshot(request, snapshot):
+    """The ballot's fast way: the receipt's redirect, or None for anything else (nothing written)."""
+    poll = snapshot.poll
+    # What visible_poll and _withheld would refuse, the way back (_cast_from_database) refuses.
+    if poll.status not in PUBLISHED or poll.hidden_at is not None or not has_poll_access(request, poll):
+        return None
+    try:
+        choices = _SnapshotBallotForm(snapshot, request.POST).submitted_choices()
+        ballot = ballot_cast(
+            citizen=request.user, poll=poll, choices=choices, access_granted=holds_voting_access(request, poll),
+            snapshot=snapshot,
+        )  # fmt: skip
+    except StalePoll:
+        forget_ballot_poll(poll.pk)
+        return None
+    except VotingError:
+        # Decided again on the rows (a refusal is rare; the cached snapshot stays for the others).
+        return None
+    return _receipt_redirect(request, poll.pk, ballot.receipt)
+
+
+def _cast_from_database(request, pk):
+    """The ballot read and checked from the database's rows: the redirect, or the refusal's page."""
     poll = visible_poll(request.user, pk, queryset=ballot_queryset())
     withheld = _withheld(request, poll, has_poll_access(request, poll))
     if withheld:
@@ -233,7 +288,60 @@ def cast(request, pk):
         context = _detail_context(request, poll, access_granted=access_granted, form=form, refusal=refusal.message)
         response = render(request, "voting/detail.html", context, status=_refusal_status(refusal))
         return _refused_for_htmx(request, response)
-    response = render(request, "voting/receipt.html", {"poll": poll, "receipt": ballot.receipt})
+    return _receipt_redirect(request, poll.pk, ballot.receipt)
+
+
+# --- The receipt, shown once ------------------------------------------------------------------
+#
+# Post/Redirect/Get: the ballot's POST answers 303 to the poll's receipt page, and the receipt
+# travels there in a cookie: signed (nobody can make the page show another text), HttpOnly,
+# SameSite=Strict, Secure over HTTPS, sent only to that page (its path) and for a few minutes,
+# and deleted by the page that shows it. The city keeps the receipt nowhere: not in the session,
+# the database, the cache, a log line or a URL.
+
+RECEIPT_COOKIE = "voting_receipt"
+RECEIPT_COOKIE_MAX_AGE = 10 * 60  # seconds
+
+
+def _receipt_cookie_salt(pk) -> str:
+    return f"voting.receipt:{pk}"  # a cookie signed for one poll is no receipt of another
+
+
+def _receipt_redirect(request, pk, receipt):
+    url = reverse("voting:receipt_page", args=[pk])
+    response = HttpResponseRedirect(url, status=303)
+    response.set_signed_cookie(
+        RECEIPT_COOKIE, receipt, salt=_receipt_cookie_salt(pk), max_age=RECEIPT_COOKIE_MAX_AGE, path=url,
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Strict",
+    )  # fmt: skip
+    add_never_cache_headers(response)
+    return response
+
+
+def _receipt_from_cookie(request, pk) -> str | None:
+    value = request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=_receipt_cookie_salt(pk), max_age=RECEIPT_COOKIE_MAX_AGE
+    )
+    if not value:
+        return None
+    try:
+        return _grouped(ledger.normalize_receipt(value))  # as the ballot gave it: groups of four
+    except ledger.LedgerFormatError:
+        return None
+
+
+@require_safe
+def receipt_page(request, pk):
+    """The receipt of the ballot just cast (the cookie the ballot's redirect set), shown this once;
+    without it (later, another browser, the cookie expired) a page that says why it cannot be shown
+    again and where a saved receipt is checked. Always 200: nothing to retry."""
+    poll = visible_poll(
+        request.user, pk, queryset=Poll.objects.only("pk", "title", "status", "kind", "proposer_id", "org_unit_id")
+    )
+    receipt = _receipt_from_cookie(request, poll.pk)
+    response = render(request, "voting/receipt.html", {"poll": poll, "receipt": receipt, "missing": receipt is None})
+    if RECEIPT_COOKIE in request.COOKIES and request.method == "GET":  # a HEAD shows nothing: keep it
+        response.delete_cookie(RECEIPT_COOKIE, path=request.path, samesite="Strict")
     add_never_cache_headers(response)
     return response
 
@@ -473,6 +581,7 @@ urlpatterns = [
     path("room/", room, name="room"),
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/vote/", cast, name="cast"),
+    path("<int:pk>/receipt/", receipt_page, name="receipt_page"),
     path("<int:pk>/receipt.txt", receipt_download, name="receipt"),
     path("<int:pk>/onsite/<str:token>/", onsite, name="onsite"),
     path("<int:pk>/qr/", qr, name="qr"),

@@ -38,7 +38,7 @@ def test_the_right_code_opens_the_room(client, sign_in, voter, room_poll):
     page = client.get(url("detail", room_poll)).content.decode()
     assert room_poll.title in page
     sign_in(voter)  # the access belongs to the session, which signing in keeps
-    assert client.post(url("cast", room_poll), {"choices": "2"}).status_code == 200
+    assert client.post(url("cast", room_poll), {"choices": "2"}).status_code == 303  # to the receipt
 
 
 def test_the_code_may_be_typed_loosely(client, room_poll):

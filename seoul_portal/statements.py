@@ -1,0 +1,119 @@
+"""Statements of hot request paths, written by the models' rules but not built anew each time.
+
+A signed-in citizen's request loads the citizen and checks their consents; every ballot executes
+the same few statements. Building each one through the ORM's query
+machinery (a QuerySet, its Query, a compiler, the SQL text) costs several times what PostgreSQL
+spends executing it: on the ballot's path it was most of the request. These helpers issue the very
+statements the ORM would, through Django's cursor (its error wrapping, execute_wrappers and
+query logging), from SQL text made once per model and column list:
+
+- insert_row(instance): the INSERT that `Model.objects.create(**fields)` issues: every concrete
+  column in the model's order, each value from the field's pre_save() (defaults, auto fields) and
+  get_db_prep_save() (the backend's adaptation: a UUID as text on SQLite, a list as JSON), and no
+  RETURNING clause (these models get their primary key in Python). Model signals are not sent:
+  nothing listens to the models it is used for (Participation, Ballot), which tests check.
+- fetch_row(model, pk, names): the row as `Model.objects.filter(pk=pk).only(*names).first()` loads
+  it, through the backend's and the fields' converters, as a model instance (other fields deferred).
+- fetch_values(build, value): the rows of `build(value)`, a values_list() QuerySet with one
+  varying parameter, compiled once per `build` with a stand-in value.
+"""
+
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models.expressions import DatabaseDefault
+
+
+@lru_cache(maxsize=32)
+def _insert_sql(model, vendor) -> tuple[str, tuple]:
+    quote = connection.ops.quote_name
+    fields = tuple(model._meta.concrete_fields)
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
+def insert_row(instance):
+    """INSERT `instance` (a new row of a model whose primary key is set in Python); returns it."""
+    sql, fields = _insert_sql(type(instance), connection.vendor)
+    values = []
+    for field in fields:
+        value = field.pre_save(instance, True)
+        if isinstance(value, DatabaseDefault):  # a db_default column: the ORM's own INSERT knows it
+            raise TypeError(f"insert_row() does not write database defaults ({field.name}).")
+        values.append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+@lru_cache(maxsize=32)
+def _select(model, names: tuple, vendor) -> tuple[str, tuple, tuple]:
+    """The model's own query for the row (compiled once: the same text, one parameter, the primary
+    key), its columns, and the converters the ORM would apply to each value."""
+    queryset = model._base_manager.filter(pk=0).values_list(*names)
+    sql, params = queryset.query.sql_with_params()
+    if list(params) != [0]:
+        raise ValueError(f"Cannot precompile a lookup of {model.__name__} by primary key.")
+    columns = tuple(model._meta.get_field(name).get_col(model._meta.db_table) for name in names)
+    converters = tuple(
+        tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection)) for column in columns
+    )
+    return sql, columns, converters
+
+
+def fetch_row(model, pk, names):
+    """The row `pk` of `model` with the fields `names` (attnames, e.g. "proposer_id") and, as with
+    only(), its primary key; or None."""
+    wanted = {*names, model._meta.pk.attname}
+    ordered = tuple(field.attname for field in model._meta.concrete_fields if field.attname in wanted)
+    sql, columns, converters = _select(model, ordered, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, column in enumerate(columns):
+        for converter in converters[index]:
+            values[index] = converter(values[index], column, connection)
+    return model.from_db(connection.alias, ordered, values)
+
+
+_STAND_IN = -7_364_190_253  # no real parameter has this value
+
+
+@lru_cache(maxsize=32)
+def _values(build, vendor) -> tuple[str, tuple, tuple, tuple]:
+    query = build(_STAND_IN).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    slots = tuple(index for index, param in enumerate(params) if param == _STAND_IN)
+    if len(slots) != 1:
+        raise ValueError("fetch_values() needs a query with exactly one varying parameter.")
+    expressions = [column for column, _sql, _alias in compiler.select]
+    converters = compiler.get_converters(expressions)
+    return sql, tuple(params), slots, tuple(sorted(converters.items()))
+
+
+def fetch_values(build, value) -> list[tuple]:
+    """The rows of `build(value)` (a values_list() QuerySet in which `value` is the only varying
+    parameter), from SQL compiled once per `build`."""
+    sql, params, slots, converters = _values(build, connection.vendor)
+    params = list(params)
+    params[slots[0]] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in rows]
+    result = []
+    for row in rows:
+        row = list(row)
+        for index, (functions, expression) in converters:
+            for function in functions:
+                row[index] = function(row[index], expression, connection)
+        result.append(tuple(row))
+    return result

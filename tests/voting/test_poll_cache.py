@@ -1,0 +1,156 @@
+"""The poll's ballot snapshot (voting/poll_cache.py) and the ballot's precompiled statements
+(seoul_portal/statements.py): ballot_cast checks a snapshot against the row it re-reads behind the
+poll's gate, and writes exactly the rows the ORM would."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import LedgerEntry
+from seoul_portal.statements import fetch_row, insert_row
+from voting.eligibility import why_cannot_vote
+from voting.errors import VotingError
+from voting.models import Ballot, Participation, Poll
+from voting.poll_cache import SNAPSHOT_FIELDS, ballot_poll, forget_ballot_poll
+from voting.selectors.polls import ballot_queryset
+from voting.services import ballot_cast, poll_close_early
+from voting.services.ballots import StalePoll
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(poll):
+    forget_ballot_poll(poll.pk)
+    return ballot_poll(poll.pk)
+
+
+def nothing_written(poll):
+    return not Ballot.objects.filter(poll=poll).exists() and not Participation.objects.filter(poll=poll).exists()
+
+
+def test_a_snapshot_holds_what_a_ballot_reads(make_poll):
+    poll = make_poll(audience_districts=["11680", "11110"], audience_min_age=20, question_type="multiple",
+                     max_choices=2)  # fmt: skip
+    snapshot = fresh(poll)
+    assert snapshot.option_positions == (1, 2, 3)
+    assert snapshot.district_codes == {"11680", "11110"}
+    assert snapshot.fields == {name: getattr(Poll.objects.get(pk=poll.pk), name) for name in SNAPSHOT_FIELDS}
+    assert ballot_poll(poll.pk).cached and ballot_poll(999999) is None
+
+
+def test_eligibility_reads_only_the_snapshots_fields(make_poll, voter, now):
+    """Every field why_cannot_vote reads is in the snapshot: no deferred field is loaded."""
+    for poll in (
+        make_poll(audience_districts=["11680"], audience_min_age=20, audience_max_age=70),
+        make_poll(access=Poll.Access.ROOM, kind="policy"),
+        make_poll(
+            access=Poll.Access.ONSITE, event_starts_at=now - timedelta(hours=1), event_ends_at=now + timedelta(hours=1)
+        ),  # fmt: skip
+    ):
+        snapshot = fresh(poll)
+        with CaptureQueriesContext(connection) as queries:
+            why_cannot_vote(snapshot.poll, voter, access_granted=True, district_codes=snapshot.district_codes)
+            snapshot.poll.is_ranked, snapshot.poll.ledger_scope  # noqa: B018
+        assert queries.captured_queries == []
+
+
+def test_a_ballot_from_a_snapshot_is_the_ballot_from_the_rows(make_poll, make_citizen):
+    poll = make_poll(question_type="ranked", max_choices=2)
+    first, second = make_citizen(), make_citizen()
+    ballot_cast(citizen=first, poll=ballot_queryset().get(pk=poll.pk), choices=["3", "1"])
+    ballot_cast(citizen=second, poll=fresh(poll).poll, choices=["3", "1"], snapshot=fresh(poll))
+    ballots = list(Ballot.objects.filter(poll=poll).values_list("choices", "age_band", "district_code", "gender"))
+    assert len(ballots) == 2 and ballots[0] == ballots[1]
+    assert LedgerEntry.objects.filter(scope=poll.ledger_scope).count() == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": Poll.Status.CLOSED},
+        {"hidden_at": "now", "hidden_reason": "사유"},
+        {"closes_at": "past"},
+        {"audience_max_age": 20},
+        {"max_choices": 3},
+        {"access": Poll.Access.ROOM, "room_code": "ABCDEFGH"},
+        {"created_at": "other"},
+    ],
+)
+def test_a_changed_row_makes_the_snapshot_stale_and_nothing_is_written(make_poll, voter, now, change):
+    poll = make_poll(question_type="multiple", max_choices=2)
+    snapshot = fresh(poll)
+    values = {
+        key: {"now": now, "past": now - timedelta(minutes=1), "other": now - timedelta(days=3)}.get(value, value)
+        for key, value in change.items()
+    }
+    if "status" in values:
+        values["closed_at"] = now
+    if "closes_at" in values:
+        values["opens_at"] = now - timedelta(hours=2)
+    Poll.objects.filter(pk=poll.pk).update(**values)  # no signal: the cache keeps the old row
+    with pytest.raises(StalePoll):
+        ballot_cast(citizen=voter, poll=snapshot.poll, choices=["1"], snapshot=snapshot)
+    assert nothing_written(poll)
+
+
+def test_a_close_is_seen_by_a_ballot_from_a_snapshot_taken_before(make_poll, voter, official):
+    poll = make_poll()
+    snapshot = fresh(poll)
+    poll_close_early(actor=official, poll=poll, reason="사유")
+    with pytest.raises(StalePoll):
+        ballot_cast(citizen=voter, poll=snapshot.poll, choices=["1"], snapshot=snapshot)
+    assert nothing_written(poll)
+
+
+def test_a_snapshot_refuses_like_the_rows(make_poll, make_citizen):
+    poll = make_poll(audience_districts=["11110"])
+    snapshot = fresh(poll)
+    with pytest.raises(VotingError) as refused:
+        ballot_cast(citizen=make_citizen(district="11680"), poll=snapshot.poll, choices=["1"], snapshot=snapshot)
+    assert refused.value.code == "district"
+    with pytest.raises(VotingError) as refused:
+        ballot_cast(citizen=make_citizen(district="11110"), poll=snapshot.poll, choices=["7"], snapshot=snapshot)
+    assert refused.value.code == "invalid" and refused.value.field == "choices"
+    assert nothing_written(poll)
+
+
+# --- The precompiled statements -------------------------------------------------------------------
+
+
+def test_insert_row_writes_what_create_writes(make_poll, make_citizen):
+    poll = make_poll()
+    citizen, other = make_citizen(birth_date=date(1980, 1, 2)), make_citizen()
+    with CaptureQueriesContext(connection) as orm:
+        Participation.objects.create(poll=poll, citizen=citizen, voted_on=date(2026, 1, 2), voter_key="a" * 64)
+    with CaptureQueriesContext(connection) as lean:
+        insert_row(Participation(poll=poll, citizen=other, voted_on=date(2026, 1, 2), voter_key="b" * 64))
+
+    def columns(queries):
+        sql = next(query["sql"] for query in queries.captured_queries if query["sql"].startswith("INSERT"))
+        return sql[: sql.index(" VALUES")]
+
+    assert columns(orm) == columns(lean)
+    rows = Participation.objects.filter(poll=poll).order_by("voter_key").values("citizen_id", "voted_on", "mixed")
+    assert list(rows) == [
+        {"citizen_id": citizen.pk, "voted_on": date(2026, 1, 2), "mixed": False},
+        {"citizen_id": other.pk, "voted_on": date(2026, 1, 2), "mixed": False},
+    ]
+
+
+def test_nothing_listens_to_the_rows_insert_row_writes():
+    """insert_row sends no model signal: it is used only where nobody would hear one."""
+    for model in (Participation, Ballot, LedgerEntry):
+        assert not pre_save.has_listeners(model) and not post_save.has_listeners(model)
+
+
+def test_fetch_row_loads_what_the_orm_loads(make_poll):
+    poll = make_poll(audience_min_age=19)
+    names = ("status", "hidden_at", "opens_at", "closes_at", "audience_min_age", "proposer_id", "created_at")
+    lean = fetch_row(Poll, poll.pk, names)
+    orm = Poll.objects.only(*names).get(pk=poll.pk)
+    assert {name: getattr(lean, name) for name in names} == {name: getattr(orm, name) for name in names}
+    assert lean.get_deferred_fields() == orm.get_deferred_fields() and lean.pk == orm.pk
+    assert fetch_row(Poll, 999999, names) is None
