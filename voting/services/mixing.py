@@ -41,45 +41,57 @@ def ballots_mix(*, batch_size=DEFAULT_BATCH) -> int:
     (a second mixer skips the rows the first one holds) and twice (nothing left to mix)."""
     total = 0
     while True:
-        mixed = _mix_batch(batch_size)
-        total += mixed
-        if mixed < batch_size:
+        with transaction.atomic():
+            rows = _rewrite_fresh(Ballot, _FIELDS, batch_size)
+            if rows:
+                _rewrite_counters(sorted({row[1] for row in rows}))
+        total += len(rows)
+        if len(rows) < batch_size:
             break
-    while _mix_participations(batch_size) == batch_size:
-        pass
+    # Participations in transactions of their own: one transaction for both would pair them again.
+    while True:
+        with transaction.atomic():
+            if len(_rewrite_fresh(Participation, _PARTICIPATION_FIELDS, batch_size)) < batch_size:
+                break
     if total:
         logger.info("voting: mixed %s ballots", total)
     return total
 
 
-def _mix_batch(batch_size) -> int:
-    with transaction.atomic():
-        fresh = Ballot.objects.filter(mixed=False).order_by()
-        if connection.features.has_select_for_update_skip_locked:
-            fresh = fresh.select_for_update(skip_locked=True)
-        rows = list(fresh.values_list(*_FIELDS)[:batch_size])
-        if not rows:
-            return 0
-        ids = [row[0] for row in rows]
-        for start in range(0, len(ids), _DELETE_BATCH):
-            Ballot.objects.filter(pk__in=ids[start : start + _DELETE_BATCH])._raw_delete(Ballot.objects.db)
-        secrets.SystemRandom().shuffle(rows)
-        Ballot.objects.bulk_create(
-            [Ballot(**dict(zip(_FIELDS, row, strict=True)), mixed=True) for row in rows], batch_size=_DELETE_BATCH
-        )
-        poll_ids = sorted({row[1] for row in rows})
-        # Same counts, new row versions: the counters no longer carry the last voter's transaction.
-        # Locked first in the order ballots lock them (tallies.tally_keys, shard by shard), so that
-        # the mixer and a ballot never wait on each other in a cycle.
-        counters = TallyCount.objects.filter(poll_id__in=poll_ids)
-        list(
-            counters.select_for_update()
-            .order_by("poll_id", "option_position", "dimension", "value", "shard")
-            .values_list("pk", flat=True)
-        )
-        counters.update(count=F("count"))
-        _reinsert_ranking_counts(poll_ids)
-        return len(rows)
+def _delete_rows(model, pks):
+    for start in range(0, len(pks), _DELETE_BATCH):
+        model.objects.filter(pk__in=pks[start : start + _DELETE_BATCH])._raw_delete(model.objects.db)
+
+
+def _rewrite_fresh(model, fields, batch_size) -> list[tuple]:
+    """Delete up to batch_size unmixed rows of `model` and insert them again, shuffled and marked
+    mixed, in the caller's transaction; returns the rows (`fields` values, id first)."""
+    fresh = model.objects.filter(mixed=False).order_by()
+    if connection.features.has_select_for_update_skip_locked:
+        fresh = fresh.select_for_update(skip_locked=True)
+    rows = list(fresh.values_list(*fields)[:batch_size])
+    if not rows:
+        return rows
+    _delete_rows(model, [row[0] for row in rows])
+    secrets.SystemRandom().shuffle(rows)
+    model.objects.bulk_create(
+        [model(**dict(zip(fields, row, strict=True)), mixed=True) for row in rows], batch_size=_DELETE_BATCH
+    )
+    return rows
+
+
+def _rewrite_counters(poll_ids):
+    """Same counts, new row versions: the counters no longer carry the last voter's transaction.
+    Locked first in the order ballots lock them (tallies.tally_keys, shard by shard), so that the
+    mixer and a ballot never wait on each other in a cycle."""
+    counters = TallyCount.objects.filter(poll_id__in=poll_ids)
+    list(
+        counters.select_for_update()
+        .order_by("poll_id", "option_position", "dimension", "value", "shard")
+        .values_list("pk", flat=True)
+    )
+    counters.update(count=F("count"))
+    _reinsert_ranking_counts(poll_ids)
 
 
 def _reinsert_ranking_counts(poll_ids):
@@ -91,9 +103,7 @@ def _reinsert_ranking_counts(poll_ids):
     )
     if not rankings:
         return
-    pks = [row[0] for row in rankings]
-    for start in range(0, len(pks), _DELETE_BATCH):
-        RankingCount.objects.filter(pk__in=pks[start : start + _DELETE_BATCH])._raw_delete(RankingCount.objects.db)
+    _delete_rows(RankingCount, [row[0] for row in rankings])
     secrets.SystemRandom().shuffle(rankings)
     RankingCount.objects.bulk_create(
         [
@@ -102,24 +112,3 @@ def _reinsert_ranking_counts(poll_ids):
         ],
         batch_size=_DELETE_BATCH,
     )
-
-
-def _mix_participations(batch_size) -> int:
-    with transaction.atomic():
-        fresh = Participation.objects.filter(mixed=False).order_by()
-        if connection.features.has_select_for_update_skip_locked:
-            fresh = fresh.select_for_update(skip_locked=True)
-        rows = list(fresh.values_list(*_PARTICIPATION_FIELDS)[:batch_size])
-        if not rows:
-            return 0
-        ids = [row[0] for row in rows]
-        for start in range(0, len(ids), _DELETE_BATCH):
-            Participation.objects.filter(pk__in=ids[start : start + _DELETE_BATCH])._raw_delete(
-                Participation.objects.db
-            )
-        secrets.SystemRandom().shuffle(rows)
-        Participation.objects.bulk_create(
-            [Participation(**dict(zip(_PARTICIPATION_FIELDS, row, strict=True)), mixed=True) for row in rows],
-            batch_size=_DELETE_BATCH,
-        )
-        return len(rows)
