@@ -555,3 +555,18 @@ def test_the_snapshot_holds_no_personal_data(open_poll):
     row = cache.get(poll_cache._key(open_poll.pk), version=poll_cache.KEY_VERSION)
     assert set(row) == {*poll_cache.SNAPSHOT_FIELDS, "option_positions", "district_codes"}
     assert row["option_positions"] == (1, 2, 3)
+
+
+def test_the_receipt_page_costs_the_same_whatever_the_poll_holds(client, sign_in, participant, make_poll, make_citizen):
+    def count(poll):
+        sign_in(participant())
+        cast_ok(client, poll, {"choices": "1"})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("receipt_page", poll)).status_code == 200
+        return len(queries.captured_queries)
+
+    small = make_poll(options=[{"label": "예"}, {"label": "아니오"}])
+    large = make_poll(options=[{"label": f"선택지 {n}"} for n in range(10)], audience_districts=["11680", "11110"])
+    for _ in range(10):
+        ballot_cast(citizen=make_citizen(), poll=large, choices=[1])
+    assert count(small) == count(large)
