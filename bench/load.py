@@ -258,7 +258,7 @@ def main(argv=None):
     parser.add_argument("--only", action="append", help="Run only these load scenarios (repeatable).")
     parser.add_argument("--variant", action="append", help="Run only these variants, e.g. minimal (no ratio then).")
     parser.add_argument("--seconds", type=int, default=15, help="Length of one timed wrk run.")
-    parser.add_argument("--rounds", type=int, default=3, help="Timed runs per variant, taking turns.")
+    parser.add_argument("--rounds", type=int, default=5, help="Timed runs per variant, taking turns.")
     parser.add_argument("--warmup-seconds", type=int, default=3)
     parser.add_argument("--warmup-requests", type=int, default=3_000, help="Prepared requests per warm-up.")
     parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers (each server).")

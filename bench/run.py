@@ -485,7 +485,7 @@ def main(argv=None):
     parser.add_argument("--strict", action="store_true", help="Also exit 1 when a latency ratio misses the target.")
     parser.add_argument("--no-load", action="store_true", help="Skip the load scenarios (wrk against real servers).")
     parser.add_argument("--load-seconds", type=int, default=15, help="Length of one timed wrk run.")
-    parser.add_argument("--load-rounds", type=int, default=3, help="Timed wrk runs per variant, taking turns.")
+    parser.add_argument("--load-rounds", type=int, default=5, help="Timed wrk runs per variant, taking turns.")
     parser.add_argument("--load-workers", type=int, help="gunicorn workers per server (default: 2 x CPUs + 1).")
     parser.add_argument("--load-connections", type=int, help="wrk connections (default: 2 per worker).")
     args = parser.parse_args(argv)

@@ -94,10 +94,19 @@ def _standing_consents(citizen_id):
     )
 
 
+# The attribute of a Citizen instance that holds its standing consents, {(purpose, version)}, when
+# they were loaded with it (the signed-in citizen: citizens.backends.CitizenLoader); consent_record
+# drops it from the instance it is given.
+STANDING_CONSENTS = "_standing_consents"
+
+
 def missing_consents(citizen):
     """The required purposes whose current version this citizen has not granted. Asked on every
-    participant's request: the query is compiled once (seoul_portal/statements.py)."""
-    granted = set(fetch_values(_standing_consents, citizen.pk))
+    participant's request: read with the signed-in citizen, or by a query compiled once
+    (seoul_portal/statements.py)."""
+    granted = getattr(citizen, STANDING_CONSENTS, None)  # getattr: request.user is a lazy proxy
+    if granted is None:
+        granted = set(fetch_values(_standing_consents, citizen.pk))
     return [item for item in purposes() if item.required and (item.key, item.version) not in granted]
 
 
@@ -107,6 +116,8 @@ def consent_record(*, citizen, answers, ip=None):
     if refused:
         raise CitizenError(_("This consent is needed to take part."), field=refused[0].key)
     now = timezone.now()
+    if hasattr(citizen, STANDING_CONSENTS):
+        delattr(citizen, STANDING_CONSENTS)  # what was loaded with the citizen no longer holds
     with transaction.atomic():
         for item in purposes():
             granted = bool(answers.get(item.key))

@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 
@@ -26,3 +27,14 @@ class ClientIPMiddleware:
     def __call__(self, request):
         request.client_ip = client_ip(request.META, settings.TRUSTED_PROXY_COUNT)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, without the header on redirects: a browser renders no document
+    from a 3xx response, so a policy there protects nothing, and building one (twice: the policy
+    and its report-only twin) is work on every form's Post/Redirect/Get."""
+
+    def process_response(self, request, response):
+        if 300 <= response.status_code < 400:
+            return response
+        return super().process_response(request, response)

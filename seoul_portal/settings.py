@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "seoul_portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "seoul_portal.urls"

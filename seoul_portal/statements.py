@@ -16,6 +16,9 @@ query logging), from SQL text made once per model and column list:
   it, through the backend's and the fields' converters, as a model instance (other fields deferred).
 - fetch_values(build, value): the rows of `build(value)`, a values_list() QuerySet with one
   varying parameter, compiled once per `build` with a stand-in value.
+- fetch_from(model, names, source, params): the columns `names` of rows of the model's table that
+  `source` yields (a FROM clause the ORM cannot write, e.g. a set-returning function), converted
+  as the ORM converts them.
 """
 
 from functools import lru_cache
@@ -80,6 +83,37 @@ def fetch_row(model, pk, names):
         for converter in converters[index]:
             values[index] = converter(values[index], column, connection)
     return model.from_db(connection.alias, ordered, values)
+
+
+@lru_cache(maxsize=32)
+def _select_from(model, names: tuple, source: str, vendor) -> tuple[str, tuple, tuple]:
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    columns = tuple(model._meta.get_field(name).get_col(table) for name in names)
+    selected = ", ".join(f"{quote(table)}.{quote(column.target.column)}" for column in columns)
+    converters = tuple(
+        tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection)) for column in columns
+    )
+    return f"SELECT {selected} FROM {source}", columns, converters  # noqa: S608 -- names from the model
+
+
+def fetch_from(model, names: tuple, source: str, params) -> list[tuple]:
+    """The rows of `SELECT <the columns of names> FROM <source>`: `names` are attnames of `model`,
+    `source` a FROM clause (and what follows it) whose rows are the model's table's, named as the
+    table (e.g. `some_function(%s) AS "app_model"`), with `params` for its placeholders. The values
+    come through the converters values_list() would apply."""
+    sql, columns, converters = _select_from(model, tuple(names), source, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        values = list(row)
+        for index, column in enumerate(columns):
+            for converter in converters[index]:
+                values[index] = converter(values[index], column, connection)
+        result.append(tuple(values))
+    return result
 
 
 _STAND_IN = -7_364_190_253  # no real parameter has this value

@@ -65,6 +65,11 @@ class BallotPoll:
     def fields(self) -> dict:
         return {name: getattr(self.poll, name) for name in SNAPSHOT_FIELDS}
 
+    @property
+    def values(self) -> tuple:
+        """SNAPSHOT_FIELDS' values in order: what values_list(*SNAPSHOT_FIELDS) reads of the row."""
+        return tuple(getattr(self.poll, name) for name in SNAPSHOT_FIELDS)
+
 
 def _key(pk) -> str:
     return f"voting:ballot-poll:{int(pk)}"

@@ -5,12 +5,12 @@ poll's gate, and writes exactly the rows the ORM would."""
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import LedgerEntry
-from seoul_portal.statements import fetch_row, insert_row
+from seoul_portal.statements import fetch_from, fetch_row, insert_row
 from voting.eligibility import why_cannot_vote
 from voting.errors import VotingError
 from voting.models import Ballot, Participation, Poll
@@ -18,6 +18,7 @@ from voting.poll_cache import SNAPSHOT_FIELDS, ballot_poll, forget_ballot_poll
 from voting.selectors.polls import ballot_queryset
 from voting.services import ballot_cast, poll_close_early
 from voting.services.ballots import StalePoll
+from voting.services.locks import poll_gate_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,26 @@ def test_fetch_row_loads_what_the_orm_loads(make_poll):
     assert {name: getattr(lean, name) for name in names} == {name: getattr(orm, name) for name in names}
     assert lean.get_deferred_fields() == orm.get_deferred_fields() and lean.pk == orm.pk
     assert fetch_row(Poll, 999999, names) is None
+
+
+def test_fetch_from_reads_what_values_list_reads(make_poll):
+    polls = [make_poll(audience_min_age=19), make_poll()]
+    quote = connection.ops.quote_name
+    source = f"{quote(Poll._meta.db_table)} WHERE {quote('id')} IN (%s, %s) ORDER BY {quote('id')}"
+    rows = fetch_from(Poll, SNAPSHOT_FIELDS, source, [poll.pk for poll in polls])
+    assert rows == list(Poll.objects.filter(pk__in=[poll.pk for poll in polls]).order_by("pk").values_list(*SNAPSHOT_FIELDS))
+
+
+def test_the_gate_passes_with_the_poll_as_values_list_reads_it(make_poll):
+    poll = make_poll()
+    with transaction.atomic():
+        assert poll_gate_pass(poll.pk, SNAPSHOT_FIELDS) == Poll.objects.values_list(*SNAPSHOT_FIELDS).get(pk=poll.pk)
+        assert poll_gate_pass(999999, SNAPSHOT_FIELDS) is None
+        assert ballot_poll(poll.pk).values == poll_gate_pass(poll.pk, SNAPSHOT_FIELDS)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_gate_is_held_until_commit_so_it_is_passed_in_a_transaction(make_poll):
+    with pytest.raises(RuntimeError):
+        poll_gate_pass(make_poll().pk, ("status",))

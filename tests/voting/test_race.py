@@ -11,15 +11,21 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 
 from audit.models import LedgerEntry
+from citizens.consents import purposes
+from citizens.services import consent_record
 from voting import eligibility
 from voting.errors import VotingError
 from voting.models import Ballot, Participation, Poll, RankingCount, TallyCount
+from voting.poll_cache import ballot_poll
 from voting.recount import poll_commitments, poll_count_problems
 from voting.services import ballot_cast, poll_close_early, poll_hide
+from voting.services import polls as polls_module
+from voting.services.locks import poll_gate_pass
 from voting.tallies import tally_sums
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -317,7 +323,6 @@ def test_hiding_waits_for_a_ballot_in_flight_and_refuses_the_next(open_poll, mak
 
 
 def test_a_ballot_that_arrives_during_the_close_waits_and_is_refused(open_poll, voter, official, monkeypatch):
-    import voting.services.polls as polls_module
 
     pause = Pause("close")
     monkeypatch.setattr(polls_module, "_record", pause.wrap(polls_module._record))
@@ -366,3 +371,55 @@ def test_a_close_is_not_starved_by_a_steady_stream_of_ballots(open_poll, make_ci
     # The close asked after the 10th ballot; the stream went on for 600 ms more.
     assert len(refused) >= 20, f"the close waited for the whole stream ({len(refused)} ballots refused)"
     assert_books_balance(open_poll, 40 - len(refused))
+
+
+# --- The gate's read ----------------------------------------------------------------------------
+
+
+def test_the_gate_reads_the_poll_as_committed_while_it_waited(open_poll, official, monkeypatch):
+    """poll_gate_pass is one statement: it must still see what a close committed while it waited
+    at the gate, not the poll as it was when the statement began."""
+    pause = Pause("close")
+    monkeypatch.setattr(polls_module, "_record", pause.wrap(polls_module._record))
+    outcome = {}
+    close = start("close", lambda: poll_close_early(actor=official, poll=open_poll, reason="일정 변경"), outcome)
+    assert pause.reached.wait(timeout=30)  # the gate is shut; the poll's row says closed, uncommitted
+
+    def read():
+        with transaction.atomic():
+            return poll_gate_pass(open_poll.pk, ("status", "closed_at"))
+
+    reader = start("reader", read, outcome)
+    wait_for_lock_waiters(1)
+    pause.release.set()
+    close.join(timeout=30)
+    reader.join(timeout=30)
+
+    status, closed_at = outcome["reader"]
+    assert status == Poll.Status.CLOSED and closed_at is not None
+
+
+def test_a_ballot_from_a_cached_poll_during_the_close_waits_and_is_refused(
+    client, open_poll, voter, official, monkeypatch
+):
+    """The cast view's fast way (the poll from the cache, checked again behind the gate) meets a
+    close in progress: it waits, sees the poll changed, and the vote is refused, nothing written."""
+    snapshot = ballot_poll(open_poll.pk)  # cached: the poll as open
+    assert snapshot.poll.status == Poll.Status.OPEN
+    pause = Pause("close")
+    monkeypatch.setattr(polls_module, "_record", pause.wrap(polls_module._record))
+    outcome = {}
+    close = start("close", lambda: poll_close_early(actor=official, poll=open_poll, reason="일정 변경"), outcome)
+    assert pause.reached.wait(timeout=30)
+    consent_record(citizen=voter, answers={item.key: True for item in purposes()})
+    client.force_login(voter, backend="citizens.backends.PhoneCodeBackend")
+    cast = start(
+        "cast", lambda: client.post(reverse("voting:cast", args=[open_poll.pk]), {"choices": "1"}), outcome
+    )
+    wait_for_lock_waiters(1)
+    pause.release.set()
+    close.join(timeout=30)
+    cast.join(timeout=30)
+
+    assert outcome["cast"].status_code == 403
+    assert_books_balance(open_poll, 0)

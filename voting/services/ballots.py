@@ -14,21 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import ledger
 from audit.services import ledger_append
 from citizens.services import violated_constraint
-from seoul_portal.statements import fetch_row, insert_row
+from seoul_portal.statements import insert_row
 
 from ..eligibility import ALREADY_VOTED, poll_window_reason, why_cannot_vote
 from ..errors import VotingError
 from ..models import Ballot, Participation, Poll, age_band
+from ..poll_cache import SNAPSHOT_FIELDS
 from ..ranking import format_ranking
 from ..tallies import tally_add
-from .locks import poll_gate_enter
+from .locks import poll_gate_pass
 
 ALREADY_VOTED_CONSTRAINTS = {
     # PostgreSQL names the constraint; SQLite names the columns, which resolve to it too.
@@ -99,15 +100,27 @@ class StalePoll(Exception):  # noqa: N818 -- not an error of the voter's: "try a
     nothing was written; the caller reads the poll again and retries."""
 
 
-WINDOW_FIELDS = ("status", "hidden_at", "opens_at", "closes_at")
+# What decides whether a poll takes ballots (eligibility.poll_window_reason), in the model's order.
+WINDOW_FIELDS = ("id", "status", "opens_at", "closes_at", "hidden_at")
 
 
-def _lock_poll_for_ballot(poll_id, fields=WINDOW_FIELDS):
-    """Pass the poll's gate (shared, until commit), then re-read what decides whether ballots are
+def _lock_poll_for_ballot(poll_id):
+    """Pass the poll's gate (shared, until commit) and re-read what decides whether ballots are
     accepted: a close or hide that committed before is seen, one that asks later waits for us.
-    `fields`: at least WINDOW_FIELDS; a snapshot's check reads every field it holds."""
-    poll_gate_enter(poll_id)
-    return fetch_row(Poll, poll_id, fields)
+    The poll with those fields (the others deferred), or None when it is gone."""
+    values = poll_gate_pass(poll_id, WINDOW_FIELDS)
+    return None if values is None else Poll.from_db(connection.alias, WINDOW_FIELDS, values)
+
+
+def _lock_poll_as_snapshot(snapshot):
+    """The gate as above, and the row's SNAPSHOT_FIELDS compared with the snapshot's: the poll as
+    the snapshot holds it when they are equal; None when the row is gone; StalePoll otherwise."""
+    values = poll_gate_pass(snapshot.poll.pk, SNAPSHOT_FIELDS)
+    if values is None:
+        return None
+    if values != snapshot.values:
+        raise StalePoll(snapshot.poll.pk)  # checked against another version of the poll: nothing is written
+    return snapshot.poll
 
 
 def ballot_cast(
@@ -126,11 +139,9 @@ def ballot_cast(
     now = now or timezone.now()
     if snapshot is not None:
         options, district_codes = set(snapshot.option_positions), set(snapshot.district_codes)
-        expected = snapshot.fields
     else:
         options = {option.position for option in poll.options.all()}
         district_codes = {district.code for district in poll.audience_districts.all()}
-        expected = None
     reason = why_cannot_vote(poll, citizen, now=now, access_granted=access_granted, district_codes=district_codes)
     if reason:
         raise VotingError(reason.message, code=reason.code)
@@ -139,24 +150,19 @@ def ballot_cast(
     salt = ledger.new_salt()
     try:
         with transaction.atomic():
-            current = _lock_poll_for_ballot(poll.pk, tuple(expected) if expected else WINDOW_FIELDS)
-            if (
-                current is not None
-                and expected is not None
-                and any(getattr(current, name) != value for name, value in expected.items())
-            ):
-                raise StalePoll(poll.pk)  # checked against another version of the poll: nothing is written
+            current = _lock_poll_as_snapshot(snapshot) if snapshot is not None else _lock_poll_for_ballot(poll.pk)
             reason = poll_window_reason(current, now) if current else None
             if current is None or reason:
                 raise VotingError(reason.message if reason else _("This poll does not exist."), code=getattr(reason, "code", "gone"))
             # The rows are written by seoul_portal/statements.py: the INSERTs Model.objects.create() issues.
             insert_row(
                 Participation(
-                    poll_id=poll.pk, citizen=citizen, voted_on=timezone.localdate(now),
+                    # citizen_id, not citizen=: the related descriptor's checks cost more than the INSERT's SQL.
+                    poll_id=poll.pk, citizen_id=citizen.pk, voted_on=timezone.localdate(now),
                     voter_key=voter_key(poll.pk, citizen),
                 )
             )  # fmt: skip
-            snapshot = {
+            demographics = {
                 "age_band": age_band(citizen.age_on(timezone.localdate(now))),
                 # Residents only: a district named by someone who works or studies there is not theirs.
                 "district_code": (citizen.district_id or "") if citizen.residence_basis in ("", "lives") else "",
@@ -168,7 +174,7 @@ def ballot_cast(
                     choices=picks,
                     salt=salt,
                     receipt_digest=ledger.receipt_digest(receipt),
-                    **snapshot,
+                    **demographics,
                 )
             )
             tally_add(
@@ -176,7 +182,7 @@ def ballot_cast(
                 question_type=poll.question_type,
                 choices=picks,
                 ranking=format_ranking(picks) if poll.is_ranked else None,
-                **snapshot,
+                **demographics,
             )
             ledger_append(
                 scope=poll.ledger_scope,

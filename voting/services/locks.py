@@ -11,30 +11,60 @@ that does not conflict with the current holders skip the queue: a steady stream 
 overlapping the next, would keep an official's close or hide waiting for as long as the stream
 lasts. An advisory lock also writes nothing, where a row lock rewrites the poll's row header (and
 creates a multixact) on every ballot. SQLite runs one writer at a time: nothing to do there.
+
+A ballot passes the gate and reads the poll in one statement (poll_gate_pass): the function that
+migration 0004 creates takes the lock, then reads the row with a snapshot of its own, which sees
+a close or hide that committed while the ballot waited.
 """
 
 import hashlib
 
 from django.db import connection
 
+from seoul_portal.statements import fetch_from
+
+from ..models import Poll
+
 # Advisory locks of M-Voting's poll gate: (this class, the poll's id), apart from the ledger's key.
 POLL_GATE_CLASS = int.from_bytes(hashlib.sha256(b"seoul-portal:voting:poll-gate").digest()[:4], "big", signed=True)
 _INT4 = 2**31
 
 
+def _gate_key(poll_id: int) -> list[int]:
+    # The two-int4 form; ids past 2**31 share a gate with another poll, which only serialises more.
+    return [POLL_GATE_CLASS, int(poll_id) % _INT4]
+
+
+def _require_transaction():
+    if not connection.in_atomic_block:
+        raise RuntimeError("The poll gate is held until commit: take it inside transaction.atomic().")
+
+
 def _gate(poll_id: int, function: str):
     if connection.vendor != "postgresql":
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("The poll gate is held until commit: take it inside transaction.atomic().")
+    _require_transaction()
     with connection.cursor() as cursor:
-        # The two-int4 form; ids past 2**31 share a gate with another poll, which only serialises more.
-        cursor.execute(f"SELECT {function}(%s, %s)", [POLL_GATE_CLASS, int(poll_id) % _INT4])
+        cursor.execute(f"SELECT {function}(%s, %s)", _gate_key(poll_id))
 
 
 def poll_gate_enter(poll_id: int):
     """A ballot's pass: shared with other ballots, until the transaction ends."""
     _gate(poll_id, "pg_advisory_xact_lock_shared")
+
+
+def poll_gate_pass(poll_id: int, names: tuple) -> tuple | None:
+    """poll_gate_enter, then the poll's fields `names` (attnames) as values_list(*names) reads
+    them, read after the gate is passed; None when there is no such poll. One statement."""
+    if connection.vendor == "postgresql":
+        _require_transaction()
+        source = f"voting_poll_pass_gate(%s, %s, %s) AS {connection.ops.quote_name(Poll._meta.db_table)}"
+        rows = fetch_from(Poll, names, source, [*_gate_key(poll_id), poll_id])
+    else:
+        quote = connection.ops.quote_name
+        source = f"{quote(Poll._meta.db_table)} WHERE {quote('id')} = %s"
+        rows = fetch_from(Poll, names, source, [poll_id])
+    return rows[0] if rows else None
 
 
 def poll_gate_shut(poll_id: int):

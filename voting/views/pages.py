@@ -10,7 +10,7 @@ by a short-lived signed cookie only that page receives, and only travels in POST
 """
 
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 import segno
@@ -21,13 +21,13 @@ from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import get_script_prefix, get_urlconf, path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -307,8 +307,15 @@ def _receipt_cookie_salt(pk) -> str:
     return f"voting.receipt:{pk}"  # a cookie signed for one poll is no receipt of another
 
 
+@lru_cache(maxsize=4_096)
+def _receipt_path(pk, language, script_prefix, urlconf) -> str:
+    """The receipt page's path, built by reverse() once per poll and what else reverse() reads
+    (the active language's prefix, the script prefix, the URLconf): every ballot redirects there."""
+    return reverse("voting:receipt_page", args=[pk])
+
+
 def _receipt_redirect(request, pk, receipt):
-    url = reverse("voting:receipt_page", args=[pk])
+    url = _receipt_path(pk, get_language(), get_script_prefix(), get_urlconf())
     response = HttpResponseRedirect(url, status=303)
     response.set_signed_cookie(
         RECEIPT_COOKIE, receipt, salt=_receipt_cookie_salt(pk), max_age=RECEIPT_COOKIE_MAX_AGE, path=url,

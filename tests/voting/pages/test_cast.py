@@ -437,17 +437,18 @@ def test_the_cast_view_issues_few_queries_whatever_the_poll_holds(client, sign_i
         ballot_cast(citizen=make_citizen(), poll=large, choices=[2, 1] if question == "ranked" else [1])
     for poll in (small, large):
         forget_ballot_poll(poll.pk)
-    # The first ballot reads the poll: the citizen, their consents, the poll, its options, its districts.
+    # The first ballot reads the poll: the citizen with their consents (one statement), the poll,
+    # its options, its districts.
     few, many = count(small, data), count(large, data)
     assert len(few) == len(many)
     before = before_the_ballot(many)
-    assert len(before) == 5, before
+    assert len(before) == 4, before
     assert all(sql.startswith("SELECT") and "voting_ballot" not in sql for sql in before)
     assert len(many) <= 15, many
     # The next ones take the poll from the cache: the citizen and their consents only; in the
     # ballot's transaction the poll's gate and its row, re-read to check the snapshot, as before.
     warm = count(large, data)
-    assert len(before_the_ballot(warm)) == 2 and len(warm) == len(many) - 3
+    assert len(before_the_ballot(warm)) == 1 and len(warm) == len(many) - 3
     assert sum("voting_poll" in sql for sql in warm) == 1
 
 
