@@ -12,8 +12,6 @@ query logging), from SQL text made once per model and column list:
   get_db_prep_save() (the backend's adaptation: a UUID as text on SQLite, a list as JSON), and no
   RETURNING clause (these models get their primary key in Python). Model signals are not sent:
   nothing listens to the models it is used for (Participation, Ballot), which tests check.
-- fetch_row(model, pk, names): the row as `Model.objects.filter(pk=pk).only(*names).first()` loads
-  it, through the backend's and the fields' converters, as a model instance (other fields deferred).
 - fetch_values(build, value): the rows of `build(value)`, a values_list() QuerySet with one
   varying parameter, compiled once per `build` with a stand-in value.
 - fetch_from(model, names, source, params): the columns `names` of rows of the model's table that
@@ -50,39 +48,6 @@ def insert_row(instance):
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
-
-
-@lru_cache(maxsize=32)
-def _select(model, names: tuple, vendor) -> tuple[str, tuple, tuple]:
-    """The model's own query for the row (compiled once: the same text, one parameter, the primary
-    key), its columns, and the converters the ORM would apply to each value."""
-    queryset = model._base_manager.filter(pk=0).values_list(*names)
-    sql, params = queryset.query.sql_with_params()
-    if list(params) != [0]:
-        raise ValueError(f"Cannot precompile a lookup of {model.__name__} by primary key.")
-    columns = tuple(model._meta.get_field(name).get_col(model._meta.db_table) for name in names)
-    converters = tuple(
-        tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection)) for column in columns
-    )
-    return sql, columns, converters
-
-
-def fetch_row(model, pk, names):
-    """The row `pk` of `model` with the fields `names` (attnames, e.g. "proposer_id") and, as with
-    only(), its primary key; or None."""
-    wanted = {*names, model._meta.pk.attname}
-    ordered = tuple(field.attname for field in model._meta.concrete_fields if field.attname in wanted)
-    sql, columns, converters = _select(model, ordered, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for index, column in enumerate(columns):
-        for converter in converters[index]:
-            values[index] = converter(values[index], column, connection)
-    return model.from_db(connection.alias, ordered, values)
 
 
 @lru_cache(maxsize=32)

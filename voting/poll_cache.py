@@ -13,7 +13,7 @@ Why a stale entry can never change a ballot's outcome, only its speed:
 - options and targeted districts never change once a poll is published: poll_update_draft, the
   only service that rewrites them, works on drafts, and a draft takes no ballot;
 - ballot_cast, given the snapshot's positions and districts, re-reads the poll's row in its
-  transaction, behind the poll's gate (services/ballots.py `_lock_poll_for_ballot`: a close or a
+  transaction, behind the poll's gate (services/ballots.py `_lock_poll_as_snapshot`: a close or a
   hide that committed before is seen, one asked later waits for the ballot), with every field
   listed in SNAPSHOT_FIELDS, and refuses with StalePoll when any differs from the snapshot (the
   row's created_at and updated_at included: another row under the same id, or a draft rewritten
@@ -60,10 +60,6 @@ class BallotPoll:
     option_positions: tuple
     district_codes: frozenset
     cached: bool  # served from the cache (to be verified) rather than read just now
-
-    @property
-    def fields(self) -> dict:
-        return {name: getattr(self.poll, name) for name in SNAPSHOT_FIELDS}
 
     @property
     def values(self) -> tuple:

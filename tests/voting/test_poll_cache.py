@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import LedgerEntry
-from seoul_portal.statements import fetch_from, fetch_row, insert_row
+from seoul_portal.statements import fetch_from, insert_row
 from voting.eligibility import why_cannot_vote
 from voting.errors import VotingError
 from voting.models import Ballot, Participation, Poll
@@ -38,7 +38,7 @@ def test_a_snapshot_holds_what_a_ballot_reads(make_poll):
     snapshot = fresh(poll)
     assert snapshot.option_positions == (1, 2, 3)
     assert snapshot.district_codes == {"11680", "11110"}
-    assert snapshot.fields == {name: getattr(Poll.objects.get(pk=poll.pk), name) for name in SNAPSHOT_FIELDS}
+    assert snapshot.values == Poll.objects.values_list(*SNAPSHOT_FIELDS).get(pk=poll.pk)
     assert ballot_poll(poll.pk).cached and ballot_poll(999999) is None
 
 
@@ -145,16 +145,6 @@ def test_nothing_listens_to_the_rows_insert_row_writes():
     """insert_row sends no model signal: it is used only where nobody would hear one."""
     for model in (Participation, Ballot, LedgerEntry):
         assert not pre_save.has_listeners(model) and not post_save.has_listeners(model)
-
-
-def test_fetch_row_loads_what_the_orm_loads(make_poll):
-    poll = make_poll(audience_min_age=19)
-    names = ("status", "hidden_at", "opens_at", "closes_at", "audience_min_age", "proposer_id", "created_at")
-    lean = fetch_row(Poll, poll.pk, names)
-    orm = Poll.objects.only(*names).get(pk=poll.pk)
-    assert {name: getattr(lean, name) for name in names} == {name: getattr(orm, name) for name in names}
-    assert lean.get_deferred_fields() == orm.get_deferred_fields() and lean.pk == orm.pk
-    assert fetch_row(Poll, 999999, names) is None
 
 
 def test_fetch_from_reads_what_values_list_reads(make_poll):

@@ -48,13 +48,8 @@ def _gate(poll_id: int, function: str):
         cursor.execute(f"SELECT {function}(%s, %s)", _gate_key(poll_id))
 
 
-def poll_gate_enter(poll_id: int):
-    """A ballot's pass: shared with other ballots, until the transaction ends."""
-    _gate(poll_id, "pg_advisory_xact_lock_shared")
-
-
 def poll_gate_pass(poll_id: int, names: tuple) -> tuple | None:
-    """poll_gate_enter, then the poll's fields `names` (attnames) as values_list(*names) reads
+    """A ballot's pass (shared with other ballots, until the transaction ends), then the poll's fields `names` (attnames) as values_list(*names) reads
     them, read after the gate is passed; None when there is no such poll. One statement."""
     if connection.vendor == "postgresql":
         _require_transaction()
