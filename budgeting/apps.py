@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class BudgetingConfig(AppConfig):
     name = "budgeting"
     verbose_name = _("Participatory budgeting")
+
+    def ready(self):
+        from .back_office import register_back_office
+
+        register_back_office()

@@ -1,8 +1,4 @@
-from django.urls import path
-
-from . import views
+from .views import ballots, cycles, projects, results
 
 app_name = "budgeting"
-urlpatterns = [
-    path("", views.index, name="index"),
-]
+urlpatterns = [*cycles.urls, *projects.urls, *ballots.urls, *results.urls]

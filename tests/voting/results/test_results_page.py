@@ -332,6 +332,8 @@ def test_poll_results_costs_one_query_per_counter_table(django_assert_num_querie
 
 
 def test_a_closed_poll_says_when_voting_ran(client, open_poll, close):
-    close(open_poll)
-    html = client.get(en_results(open_poll)).content.decode()
-    assert "Voting period" in html and timezone.localtime(open_poll.closed_at).isoformat()[:16] in html
+    closed = close(open_poll)
+    closed.refresh_from_db()
+    html = client.get(en_results(closed)).content.decode()
+    assert closed.closed_at is not None
+    assert "Voting period" in html and timezone.localtime(closed.closed_at).isoformat()[:16] in html

@@ -1,0 +1,1 @@
+"""The officials' back office of participatory budgeting, one module per concept."""

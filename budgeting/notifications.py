@@ -1,0 +1,5 @@
+"""Notices (filled in by the lifecycle work)."""
+
+
+def register_notification_kinds():
+    pass

@@ -1,0 +1,5 @@
+"""Personal data (filled in by the ballot work)."""
+
+
+def register_personal_data_handler():
+    pass
