@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := seoul_portal.settings
 
-.PHONY: run test install compiled-messages migrate seed messages vendor lint clean bench
+.PHONY: run test install compiled-messages migrate seed messages vendor lint clean bench bench-tally
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ bench: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
 	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
 	  $(PY) -m bench.run --channel $(CHANNEL) --scale $(SCALE) $(BENCH_ARGS)
+
+# The tally benchmark (bench/tally/): budgeting/tally against pabutools, side by side, on Warsaw 2026
+# and a synthetic 100 x 50,000 election. pabutools runs in its own virtualenv (bench/.venv-pabutools,
+# created on first run). BENCH_TALLY_ARGS passes options (e.g. --quick, --pabutools-add1-timeout 420).
+bench-tally: install
+	$(PY) -m bench.tally $(BENCH_TALLY_ARGS)
 
 # Refresh Korean translations' sources (then translate locale/ko/LC_MESSAGES/django.po).
 messages: install

@@ -41,14 +41,17 @@ def ensure_venv(venv: Path, *, install: bool = True, requirements: Path = REQUIR
         return python
     if not install:
         raise PabutoolsError(f"no pabutools virtualenv at {venv} (run without --no-install to create it)")
-    if not python.exists():
-        print(f"Creating the pabutools virtualenv at {venv} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    print(f"Installing {requirements.name} into {venv} ...", flush=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
-        check=True,
-    )
+    try:
+        if not python.exists():
+            print(f"Creating the pabutools virtualenv at {venv} ...", flush=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        print(f"Installing {requirements.name} into {venv} ...", flush=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
+            check=True,
+        )
+    except subprocess.CalledProcessError as error:
+        raise PabutoolsError(f"could not set up the pabutools virtualenv at {venv}: {error}") from error
     marker.write_text(wanted, encoding="utf-8")
     return python
 
@@ -90,7 +93,9 @@ class Attempt:
     error: str = ""
 
 
-def attempt_add1(python: Path, path: Path, *, timeout: float, memory_cap_bytes: int, tie_breaking: str = "ours") -> Attempt:
+def attempt_add1(
+    python: Path, path: Path, *, timeout: float, memory_cap_bytes: int, tie_breaking: str = "ours"
+) -> Attempt:
     """Run pabutools' add1 until it finishes, `timeout` seconds pass, or it hits `memory_cap_bytes`
     of address space (set with RLIMIT_AS, so that it cannot take the machine's memory)."""
 
@@ -123,7 +128,10 @@ def attempt_add1(python: Path, path: Path, *, timeout: float, memory_cap_bytes: 
     seconds = time.perf_counter() - started
     stdout, stderr = process.communicate()
     if process.returncode != 0:
-        reason = "out of memory (the cap)" if "MemoryError" in stderr else f"exit status {process.returncode}"
+        if "MemoryError" in stderr:
+            reason = f"out of memory (the {memory_cap_bytes / 1024**3:g} GB cap)"
+        else:
+            reason = f"exit status {process.returncode}"
         return Attempt(False, seconds, peak, error=reason)
     result = json.loads(stdout)["rules"]["mes-add1"]
     return Attempt(True, seconds, peak, tuple(result["winners"]))
@@ -142,7 +150,12 @@ def _peak_rss(pid: int) -> int | None:
 
 def environment_summary(python: Path) -> str:
     completed = subprocess.run(
-        [str(python), "-I", "-c", "import sys, importlib.metadata as m; print(sys.version.split()[0], m.version('pabutools'))"],
+        [
+            str(python),
+            "-I",
+            "-c",
+            "import sys, importlib.metadata as m; print(sys.version.split()[0], m.version('pabutools'))",
+        ],
         capture_output=True,
         text=True,
     )

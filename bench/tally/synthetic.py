@@ -77,7 +77,9 @@ def synthetic_election(
         "currency": "KRW",
     }
     project_records = {
-        project_id: Project(project_id=project_id, cost=cost, name=f"Synthetic project {project_id}", fields={"votes": str(count)})
+        project_id: Project(
+            project_id=project_id, cost=cost, name=f"Synthetic project {project_id}", fields={"votes": str(count)}
+        )
         for project_id, cost, count in zip(ids, costs, votes, strict=True)
     }
     return Election(

@@ -39,14 +39,22 @@ def citizen(make_citizen):
 
 
 @pytest.fixture
-def unit(db):
-    return OrgUnit.objects.create(code="pb-office", kind=OrgUnit.Kind.DIVISION, name_ko="시민참여예산과",
-                                  name_en="Participatory Budgeting Division")
+def bureau(db):
+    return OrgUnit.objects.create(code="planning-bureau", kind=OrgUnit.Kind.BUREAU, name_ko="기획조정실",
+                                  name_en="Planning and Coordination Office")
+
+
+@pytest.fixture
+def unit(bureau):
+    return OrgUnit.objects.create(code="pb-office", kind=OrgUnit.Kind.DIVISION, parent=bureau,
+                                  name_ko="시민참여예산과", name_en="Participatory Budgeting Division")
 
 
 @pytest.fixture
 def department(db):
-    return OrgUnit.objects.create(code="parks", kind=OrgUnit.Kind.DIVISION, name_ko="공원조성과",
+    parks = OrgUnit.objects.create(code="parks-bureau", kind=OrgUnit.Kind.BUREAU, name_ko="푸른도시여가국",
+                                   name_en="Parks and Leisure Bureau")
+    return OrgUnit.objects.create(code="parks", kind=OrgUnit.Kind.DIVISION, parent=parks, name_ko="공원조성과",
                                   name_en="Parks Division")
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.admin_readonly import ReadOnlyInline
 from governance.models import OrgUnit
+from seoul_portal.admin_moves import Move, MovesMixin
 
 from ..errors import VotingError
 from ..models import MAX_OPTIONS, PolicyReflection, Poll, PollOption, PollReport, TallyCount
@@ -58,7 +59,6 @@ from .forms import (
     RejectForm,
     option_image_url,
 )
-from .moves import Move, MovesMixin
 from .scope import (
     PUBLISHED,
     poll_in_scope,
@@ -356,6 +356,7 @@ RECORD_FIELDS = [name for _title, options in RECORD_FIELDSETS for name in option
 class PollAdmin(MovesMixin, admin.ModelAdmin):
     form = PollDraftForm
     moves = POLL_MOVES
+    move_errors = (VotingError,)
     list_display = [
         "title", "kind", "status", "question_type", "access", "org_unit", "opens_at", "closes_at", "ballots",
         "open_reports", "is_hidden",

@@ -18,12 +18,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from seoul_portal.admin_moves import Move, MovesMixin
+
 from ..errors import VotingError
 from ..models import PollReport
 from ..rules import can_moderate
 from ..services import report_resolve
 from .forms import ConfirmForm, HideForm
-from .moves import Move, MovesMixin
 
 
 def _hide_poll(actor, report, *, reason):
@@ -111,6 +112,7 @@ RECORD_FIELDS = [
 @admin.register(PollReport)
 class PollReportAdmin(MovesMixin, admin.ModelAdmin):
     moves = REPORT_MOVES
+    move_errors = (VotingError,)
     list_display = ["excerpt", "poll", "category", "reported_at", "resolution", "resolved_at"]
     list_display_links = ["excerpt"]
     list_filter = [ReportQueueFilter, "category"]

@@ -1,9 +1,10 @@
-"""The buttons on a poll's (or a report's) page in the back office, and the form behind each.
+"""The buttons on a record's page in the back office, and the form behind each (a poll's publish
+or close, a budget project's feasibility check, ...).
 
-A move names the permission it needs (voting/rules.py), the states it starts from, its form and
+A move names the permission it needs (the app's rules.py), the states it starts from, its form and
 the service it calls. The button shows when both allow it; the view checks the permission again
-(403), and the service checks the state again: what it refuses is shown on the form and changes
-nothing.
+(403), and the service checks the state again: what it refuses (an exception of the ModelAdmin's
+`move_errors`, with `message` and `field`) is shown on the form and changes nothing.
 """
 
 from collections.abc import Callable
@@ -16,8 +17,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
-
-from ..errors import VotingError
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,9 @@ class MovesMixin:
     is asked about), `move_summary` (what the form page shows of the object) and `move_initial`."""
 
     moves: dict = {}
-    move_template = "admin/voting/move.html"
+    # The app's domain errors: refusals shown on the form (anything else is a bug, and raises).
+    move_errors: tuple = ()
+    move_template = "admin/move.html"
 
     def move_url_name(self, move) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{move.name.replace('-', '_')}"
@@ -94,7 +95,7 @@ class MovesMixin:
             if form.is_valid():
                 try:
                     move.run(request.user, obj, **form.cleaned_data)
-                except VotingError as error:
+                except self.move_errors as error:
                     form.add_error(error.field if error.field in form.fields else None, error.message)
                 else:
                     self.log_change(request, obj, [{"changed": {"fields": [str(move.label)]}}])

@@ -1,0 +1,5 @@
+import sys
+
+from bench.tally.runner import main
+
+sys.exit(main())
