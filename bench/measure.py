@@ -3,6 +3,7 @@
 Run by bench/run.py in its own process per database (DATABASE_URL points at it):
 
     python -m bench.measure --channel proposals --seed-report seed.json --out result.json
+    python -m bench.measure --channel budgeting --seed-report seed.json --out result.json --only pot_results_city
 
 Per scenario: warm-up requests (caches, connection pool, PostgreSQL's buffers), then requests
 whose SQL queries are counted, then the timed requests (without query capture, which would add

@@ -5,8 +5,10 @@
     python -m bench.run --scale 0.05 --keep  # any factor of Seoul's sizes; keep the databases afterwards
     python -m bench.run --reuse --keep --only list   # measure the kept databases again, one scenario
     python -m bench.run --channel voting     # M-Voting: results at 1,000,000 ballots vs 1,000; ballots under load
+    python -m bench.run --channel budgeting  # participatory budgeting: results at 40,000 voters vs 400
     make bench SCALE=small
     make bench CHANNEL=voting SCALE=small
+    make bench CHANNEL=budgeting
 
 Needs DATABASE_URL pointing at a PostgreSQL server on this machine (loopback or a local socket):
 the runner creates its own databases there (seoul_portal_bench_*), migrates a template once,
@@ -14,9 +16,10 @@ copies it per dataset, seeds each with `manage.py seed_scale`, measures them in 
 turns (bench/measure.py, a fresh process each: a busy moment of the machine falls on every
 dataset alike), drops them at the end (unless --keep), and prints one table:
 
-- queries: at 100 proposals (1,000 ballots), at the small and at the big scale (must be one and
-  the same number);
-- median latency at the small scale (the big one / --ratio: 100 for proposals, 1,000 for voting)
+- queries: at 100 proposals (1,000 ballots, 400 voters), at the small and at the big scale (must be
+  one and the same number);
+- median latency at the small scale (the big one / --ratio: 100 for proposals and budgeting, 1,000
+  for voting)
   and at the big scale, their ratio (target: at most 1.5) and the big scale's p95; errors (must be 0).
 
 A channel with load scenarios (voting: ballots cast under load) is then driven on the big dataset
@@ -451,14 +454,15 @@ def main(argv=None):
         "--scale",
         type=parse_scale,
         default=1.0,
-        help="seoul (default: 100,000 proposals or 1,000,000 ballots), small (1,000 proposals, 10,000 ballots) "
-        "or a factor such as 0.05.",
+        help="seoul (default: 100,000 proposals, 1,000,000 ballots or 40,000 budget voters), small (1,000 "
+        "proposals, 10,000 ballots, 400 voters) or a factor such as 0.05.",
     )
     parser.add_argument(
         "--ratio",
         type=float,
         default=None,
-        help="How much smaller the small scale is (default: the channel's, 100 for proposals, 1,000 for voting).",
+        help="How much smaller the small scale is (default: the channel's, 100 for proposals and budgeting, "
+        "1,000 for voting).",
     )
     parser.add_argument("--channel", default="proposals", choices=sorted(SEOUL))
     parser.add_argument("--requests", type=int, default=60, help="Timed requests per scenario and dataset.")

@@ -1,4 +1,4 @@
-"""The sizes a benchmark seeds, per channel, at Seoul's scale (issue 4 and issue 9); a run scales
+"""The sizes a benchmark seeds, per channel, at Seoul's scale (issues 4, 5, 6 and 9); a run scales
 them by a factor. Free of Django, so that the runner can plan before any settings are loaded."""
 
 SEOUL = {
@@ -6,7 +6,14 @@ SEOUL = {
     # M-Voting (issue 5): the results page of a poll with 1,000,000 ballots; a ranked-choice poll;
     # other polls of every kind and status (Seoul counted 2,639 by 2021) sharing more ballots.
     "voting": {"ballots": 1_000_000, "ranked_ballots": 1_000_000, "polls": 2_500, "other_ballots": 250_000},
+    # Participatory budgeting (issue 6): the results pages of a cycle of 40,000 voters and 400,000
+    # project votes (10 picks each: 5 in the city-wide pot, 5 in their district's).
+    "budgeting": {"voters": 40_000, "project_votes": 400_000},
 }
+# The budgeting cycle's projects, the same at every scale (only the voters grow): the city-wide
+# pot's, and each of the 25 district pots'.
+BUDGET_CITY_PROJECTS = 100
+BUDGET_DISTRICT_PROJECTS = 10
 # The detail page's benchmark reads the proposal with this many comments at every scale.
 FEATURED_COMMENTS = 1_000
 # The voting list (20 a page, open polls by default) compares full pages at every scale: at least this
@@ -15,10 +22,12 @@ MIN_POLLS = 250
 
 # What a run of each channel compares: the size that names a dataset, the dataset whose query
 # counts every other must equal, and how much smaller the small dataset is than the big one.
-# Issue 4: 100,000 proposals vs 1,000 (queries as at 100); issue 5: 1,000,000 ballots vs 1,000.
+# Issue 4: 100,000 proposals vs 1,000 (queries as at 100); issue 5: 1,000,000 ballots vs 1,000;
+# issue 6: 40,000 voters vs 400.
 MEASURES = {
     "proposals": {"title": "Democratic Seoul", "size": "proposals", "baseline": 100, "ratio": 100},
     "voting": {"title": "M-Voting", "size": "ballots", "baseline": 1_000, "ratio": 1_000},
+    "budgeting": {"title": "Participatory budgeting", "size": "voters", "baseline": 400, "ratio": 100},
 }
 
 
@@ -44,4 +53,9 @@ def scaled(channel: str, factor: float) -> dict:
     if channel == "voting":
         # Full pages of polls in the lists at every scale, so that a list compares with a list.
         sizes["polls"] = max(sizes["polls"], MIN_POLLS)
+    if channel == "budgeting":
+        # The same projects at every scale; as many picks per voter as at Seoul's.
+        sizes["project_votes"] = sizes["voters"] * (SEOUL[channel]["project_votes"] // SEOUL[channel]["voters"])
+        sizes["city_projects"] = BUDGET_CITY_PROJECTS
+        sizes["district_projects"] = BUDGET_DISTRICT_PROJECTS
     return sizes

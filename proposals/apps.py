@@ -12,6 +12,7 @@ class ProposalsConfig(AppConfig):
         from governance.registry import register_subject_kind
 
         from . import comment_rules, question_rules, rules  # noqa: F401 -- register the permissions
+        from .budget_source import register_budget_source_of_debates
         from .my_seoul import register_my_seoul_panel
         from .notifications import register_notification_kinds
         from .notifications_implementation import register_implementation_notification_kinds
@@ -25,3 +26,4 @@ class ProposalsConfig(AppConfig):
         register_recount(SCOPE_PREFIX, ledger_recount, scopes=ledger_scopes)
         register_personal_data(HANDLER)
         register_subject_kind(SUBJECT_KIND)
+        register_budget_source_of_debates()

@@ -306,6 +306,8 @@ PROPOSALS_ANSWER_DUE_MONTHS = env_int("PROPOSALS_ANSWER_DUE_MONTHS", 1)
 PROPOSALS_DEBATE_THRESHOLD = env_int("PROPOSALS_DEBATE_THRESHOLD", 100)
 PROPOSALS_DEBATE_DAYS = env_int("PROPOSALS_DEBATE_DAYS", 30)
 PROPOSALS_MAYOR_THRESHOLD = env_int("PROPOSALS_MAYOR_THRESHOLD", 1000)
+# A debate with this many participants can become a participatory-budget project.
+PROPOSALS_BUDGET_THRESHOLD = env_int("PROPOSALS_BUDGET_THRESHOLD", 1000)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ko"

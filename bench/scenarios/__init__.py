@@ -62,6 +62,6 @@ class LoadScenario:
 
 
 def channel_scenarios(channel):
-    from . import proposals, voting
+    from . import budgeting, proposals, voting
 
-    return {"proposals": proposals, "voting": voting}[channel]
+    return {"proposals": proposals, "voting": voting, "budgeting": budgeting}[channel]

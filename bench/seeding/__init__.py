@@ -3,7 +3,8 @@
 A channel joins by adding a seeder to SEEDERS (see proposals.ProposalsSeeder for the interface:
 name, help, models, add_arguments, sizes, citizens_needed, has_data, seed; the sizes at
 Seoul scale go to bench/sizes.py).
-`manage.py seed_scale --channel proposals` (or `--channel voting`) and the benchmark runner both go through `seed()`.
+`manage.py seed_scale --channel proposals` (or `--channel voting`, `--channel budgeting`) and the benchmark runner
+both go through `seed()`.
 
 Re-running: seeding refuses a database that already holds the channel's data (a benchmark wants
 known sizes, not a sum of runs); `append=True` (`--append`) adds the requested amounts on top
@@ -20,6 +21,7 @@ from django.utils import timezone
 from audit.models import LedgerBlock, LedgerEntry
 from citizens.models import Citizen, Consent, District
 
+from .budgeting import BudgetingSeeder
 from .bulk import (
     BulkLoader,
     Progress,
@@ -34,7 +36,7 @@ from .korean import KoreanText
 from .proposals import ProposalsSeeder
 from .voting import VotingSeeder
 
-SEEDERS = {seeder.name: seeder for seeder in (ProposalsSeeder(), VotingSeeder())}
+SEEDERS = {seeder.name: seeder for seeder in (ProposalsSeeder(), VotingSeeder(), BudgetingSeeder())}
 
 
 class SeedRefused(RuntimeError):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models.bilingual import Bilingual, bilingual_field
 
@@ -18,7 +19,8 @@ class PhaseKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal call")
     FEASIBILITY = "feasibility", _("Feasibility check")
     DELIBERATION = "deliberation", _("Committee deliberation")
-    VOTE = "vote", _("Citizen vote")
+    # In context: M-Voting's "Citizen vote" is a poll citizens run (우리끼리투표), not this phase.
+    VOTE = "vote", pgettext_lazy("budget phase", "Citizen vote")
     ASSEMBLY = "assembly", _("General assembly")
     COUNCIL = "council", _("Council approval")
     IMPLEMENTATION = "implementation", _("Implementation")

@@ -76,6 +76,7 @@ def equal_shares(
     *,
     stop_when_exhaustive: bool = False,
     min_vote_to_cost_share: Fraction | None = None,
+    step: int = 1,
 ) -> EqualSharesResult:
     """Method of Equal Shares with cost utilities.
 
@@ -85,7 +86,14 @@ def equal_shares(
       or "exclusion" (the same with "has at least one approved funded project").
     min_vote_to_cost_share: Świecie's eligibility step: with Fraction(1, 3), a project takes part only
       if votes / voters >= cost / (3 · budget). Greedy in the comparison step sees the same projects.
+    step: how much add1 raises the share at a time (equalshares.net: 1 unit of the currency). A
+      pot in won shared by few voters would need millions of runs at 1; with a larger step the scan
+      goes in strides and, where a stride overspends, goes back to the last share that fitted and
+      scans on in strides ten times shorter, down to 1. The outcome is add1's whenever the
+      outcome's cost does not rise above the budget and fall back within one stride.
     """
+    if step < 1:
+        raise ValueError("the add1 step is a positive whole number of currency units")
     instance.require_approval("The Method of Equal Shares")
     if completion not in COMPLETIONS:
         raise ValueError(f"completion must be one of {', '.join(COMPLETIONS)}")
@@ -95,7 +103,7 @@ def equal_shares(
         run = engine.run(Fraction(instance.budget, max(instance.voter_count, 1)))
         runs = 1
     else:
-        run, runs = _add1(engine, instance, stop_when_exhaustive)
+        run, runs = _add1(engine, instance, stop_when_exhaustive, step)
     funded = list(run.winners)
     added: list[int] = []
     if completion == "add1u":
@@ -152,12 +160,14 @@ def _eligibility(instance: Instance, min_share: Fraction | None) -> tuple[list[i
     return eligible, ineligible
 
 
-def _add1(engine: FixedShareEngine, instance: Instance, stop_when_exhaustive: bool) -> tuple[Run, int]:
+def _add1(engine: FixedShareEngine, instance: Instance, stop_when_exhaustive: bool, step: int = 1) -> tuple[Run, int]:
     """The linear scan of equalshares.net's add1, over shares computed in blocks.
 
     Within a block the runs are computed from the largest share down, each using the one above as
     a source of lower bounds (see FixedShareEngine.run), then examined from the smallest up exactly
-    as the one-by-one scan would; runs past the stopping point are simply not looked at.
+    as the one-by-one scan would; runs past the stopping point are simply not looked at. With a
+    step above 1, a stride that overspends sends the scan back to the last share that fitted with
+    a step ten times smaller, until the step is 1.
     """
     endowment = instance.budget // instance.voter_count
     current = engine.run(Fraction(endowment))
@@ -169,10 +179,22 @@ def _add1(engine: FixedShareEngine, instance: Instance, stop_when_exhaustive: bo
             return True
         return stop_when_exhaustive and _is_exhaustive(instance, engine.eligible, run)
 
+    while True:
+        endowment, current, overspent, scanned = _scan(engine, instance, endowment, current, step, finished)
+        runs += scanned
+        if not overspent or step == 1:
+            return current, runs
+        step = max(1, step // 10)
+
+
+def _scan(engine, instance, endowment, current, step, finished) -> tuple[int, Run, bool, int]:
+    """Raise the share by `step` while the outcome fits: (the last share that fitted, its run,
+    whether the scan stopped at a share that overspends, how many runs it computed)."""
+    runs = 0
     block_size = 1
     while not finished(current):
         block_size = min(2 * block_size, ADD1_LARGEST_BLOCK)
-        shares = range(endowment + 1, endowment + block_size + 1)
+        shares = range(endowment + step, endowment + step * block_size + 1, step)
         block: dict[int, Run] = {}
         larger = None
         for share in reversed(shares):
@@ -181,11 +203,11 @@ def _add1(engine: FixedShareEngine, instance: Instance, stop_when_exhaustive: bo
         for share in shares:
             following = block[share]
             if following.cost > instance.budget:
-                return current, runs
+                return endowment, current, True, runs
             endowment, current = share, following
             if finished(current):
                 break
-    return current, runs
+    return endowment, current, False, runs
 
 
 def _is_exhaustive(instance: Instance, eligible: list[int], run: Run) -> bool:

@@ -12,7 +12,7 @@ def add_citizens(django_user_model, count, start):
         django_user_model.objects.create_user(phone=f"+82105550{number:04d}")
 
 
-@pytest.mark.parametrize("url", ["/", "/en/", "/privacy/", "/budgeting/"])
+@pytest.mark.parametrize("url", ["/", "/en/", "/privacy/"])
 def test_anonymous_pages_do_not_query(client, django_assert_num_queries, django_user_model, url):
     add_citizens(django_user_model, 3, start=0)
     with django_assert_num_queries(0):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from budgeting import demo as budgeting_demo
 from citizens import services as citizen_services
 from citizens.consents import purposes
 from citizens.models import Citizen, District, email_blind_index, phone_blind_index
@@ -27,7 +28,7 @@ DEMO_CITIZENS = [
 class Command(BaseCommand):
     help = (
         "Load demo data (an official, citizens, the smart-city organisation and committees, Democratic Seoul, "
-        "M-Voting); "
+        "M-Voting, participatory budgeting); "
         "safe to run again."
     )
 
@@ -51,6 +52,10 @@ class Command(BaseCommand):
             proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
             official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
         )
+        budgeting = budgeting_demo.seed(
+            proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
+            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
@@ -59,6 +64,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  M-Voting (/votes/): open, upcoming and closed polls; private room code {voting['room_code']}; "
             "010-0000-0001 proposed a poll awaiting screening (/admin/voting/poll/)."
+        )
+        self.stdout.write(
+            f"  Participatory budgeting (/budgeting/): this year's cycle ({budgeting['cycle']}) is in its vote; "
+            f"last year's ({budgeting['past_cycle']}) has results and milestones; 010-0000-0001 has a draft."
         )
 
     def _committee_sign_ins(self):

@@ -1,0 +1,268 @@
+"""The cycle in the back office: its rules, phases, pots and sectors, and the buttons that move it
+(count the votes, publish the results, ...).
+
+Officials see the cycles of the units they serve in (and those below); a superuser sees all. The
+settings are edited here, through the services (budgeting/services/cycles.py), which refuse what
+the vote has frozen: once it opens the rule fields are read-only, pots can be neither added, changed
+nor removed, and a save that raced the opening is refused on the row as stored. Imported cycles
+(pabulib simulations) are read-only.
+"""
+
+import rules
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from governance.admin.org import UnitScopedAdminMixin
+from seoul_portal.admin_moves import Move, MovesMixin
+
+from ..errors import BudgetingError
+from ..models import Cycle, Phase, Pot, Sector
+from ..rules import runs_cycle
+from ..services.cycles import (
+    RULE_FIELDS,
+    cycle_save,
+    phases_problem,
+    phases_save,
+    pot_delete,
+    pot_save,
+    weights_problem,
+)
+from ..services.tally import cycle_count, results_publish
+from .implementation import implementation_buttons
+from .projects import request_may_open
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = [
+            "year", "title_ko", "title_en", "description_ko", "description_en", "org_unit", "committee",
+            "ballot_kind", "max_picks", "minimum_age", "accepts_residents", "accepts_workers", "accepts_students",
+            "selection_rule", "weight_votes", "weight_committee", "weight_school", "weight_proposers",
+            "min_project_votes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(cleaned.get(name) is not None for name in
+               ("weight_votes", "weight_committee", "weight_school", "weight_proposers")):
+            problem = weights_problem(Cycle(**{name: cleaned[name] for name in
+                                               ("weight_votes", "weight_committee", "weight_school",
+                                                "weight_proposers")}))
+            if problem:
+                self.add_error("weight_votes", problem)
+        return cleaned
+
+
+class PhaseFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        phases = [
+            Phase(kind=form.cleaned_data["kind"], starts_at=form.cleaned_data["starts_at"],
+                  ends_at=form.cleaned_data["ends_at"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problem = phases_problem(phases)
+        if problem:
+            raise ValidationError(problem)
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    formset = PhaseFormSet
+    extra = 0
+    fields = ["kind", "starts_at", "ends_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.rules_frozen()
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_simulation
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or not obj.is_simulation
+
+
+class FrozenWithCycleInline(admin.TabularInline):
+    """Editable until the cycle's vote opens; read-only after (and always for a simulation)."""
+
+    extra = 0
+
+    def _editable(self, obj):
+        return obj is None or not obj.rules_frozen()
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class PotInline(FrozenWithCycleInline):
+    model = Pot
+    fields = ["district", "name_ko", "name_en", "total", "project_cap"]
+
+
+class SectorInline(FrozenWithCycleInline):
+    model = Sector
+    fields = ["slug", "name_ko", "name_en", "subcommittee"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+class ConfirmForm(forms.Form):
+    """A move without input: the button on the form is the confirmation."""
+
+
+def _count(actor, cycle):
+    cycle_count(actor=actor, cycle=cycle)
+
+
+def _publish(actor, cycle):
+    results_publish(actor=actor, cycle=cycle)
+
+
+CYCLE_MOVES = {
+    move.name: move
+    for move in [
+        Move(
+            name="count",
+            perm="budgeting.count_votes",
+            applies=lambda cycle: not cycle.is_simulation and cycle.results_published_at is None,
+            form_class=ConfirmForm,
+            run=_count,
+            label=_("Count the votes"),
+            intro=_(
+                "The ballots are counted pot by pot under the cycle's selection rule, and the rules are compared "
+                "on the same ballots. The result stays unpublished, and can be counted again, until you publish it."
+            ),
+            submit=_("Count"),
+            done=_('The votes of "%(title)s" are counted. Check the results, then publish them.'),
+            wrong_state=_("The results are already published: they can no longer be counted again."),
+        ),
+        Move(
+            name="publish",
+            perm="budgeting.count_votes",
+            applies=lambda cycle: not cycle.is_simulation and cycle.results_published_at is None,
+            form_class=ConfirmForm,
+            run=_publish,
+            label=_("Publish the results"),
+            intro=_(
+                "The results become public on the results page and every proposer is told whether their project "
+                "was funded. Published results cannot be counted again."
+            ),
+            submit=_("Publish"),
+            done=_('The results of "%(title)s" are published.'),
+            wrong_state=_("The results are already published."),
+        ),
+    ]
+}
+
+
+@admin.register(Cycle)
+class CycleAdmin(UnitScopedAdminMixin, MovesMixin, admin.ModelAdmin):
+    unit_path = "org_unit"
+    form = CycleForm
+    move_errors = (BudgetingError,)
+    moves = CYCLE_MOVES
+    list_display = ["title_ko", "year", "ballot_kind", "selection_rule", "is_simulation", "results_published_at"]
+    list_filter = ["is_simulation", "year"]
+    search_fields = ["title_ko", "title_en"]
+    inlines = [PhaseInline, PotInline, SectorInline]
+    fieldsets = [
+        (None, {"fields": ["year", "title_ko", "title_en", "description_ko", "description_en", "org_unit",
+                           "committee"]}),
+        ("ballot", {"fields": ["ballot_kind", "max_picks"]}),
+        ("eligibility", {"fields": ["minimum_age", "accepts_residents", "accepts_workers", "accepts_students"]}),
+        ("selection", {"fields": ["selection_rule", "weight_votes", "weight_committee", "weight_school",
+                                  "weight_proposers", "min_project_votes"]}),
+        ("record", {"fields": ["is_simulation", "source_name", "results_published_at", "assembly_confirmed_at",
+                               "assembly_note", "council_decision", "council_decided_at", "council_note"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        titles = {"ballot": _("Ballot"), "eligibility": _("Eligibility"), "selection": _("Final score and selection"),
+                  "record": _("Record")}
+        return [(titles.get(name, name), options) for name, options in self.fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        record = ["is_simulation", "source_name", "results_published_at", "assembly_confirmed_at", "assembly_note",
+                  "council_decision", "council_decided_at", "council_note"]
+        if obj is not None and obj.is_simulation:
+            return [field.name for field in Cycle._meta.fields if field.name != "id"]
+        if obj is not None and obj.rules_frozen():
+            return [*RULE_FIELDS, *record]
+        return record
+
+    # Who opens the cycles: officials serving in some unit (and superusers); a cycle is theirs to see
+    # and run when its responsible unit is one they serve in or above (budgeting.rules.runs_cycle).
+    def has_module_permission(self, request):
+        return request_may_open(request)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return request_may_open(request)
+        return runs_cycle.test(request.user, obj)
+
+    def has_add_permission(self, request):
+        return request_may_open(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return request_may_open(request)
+        return not obj.is_simulation and runs_cycle.test(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A cycle with projects or ballots is a public record; an empty one (or a simulation) can go.
+        if obj is None:
+            return bool(request.user.is_superuser)
+        return bool(request.user.is_superuser) and not obj.participations.exists() and (
+            obj.is_simulation or not obj.projects.exists())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The services re-check on the stored rows; a refusal there (a save that raced the vote's
+        # opening) rolls the whole form back and says why, instead of a server error.
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except BudgetingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def may_make(self, request, move, obj):
+        # The rules themselves, not user.has_perm: Django lets a superuser through any permission,
+        # and these also depend on the phase, which binds superusers too.
+        return rules.has_perm(move.perm, request.user, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["move_buttons"] = [*self.move_buttons(request, obj), *implementation_buttons(request, obj)]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        cycle_save(actor=request.user, cycle=obj, changed_fields=form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Pot:
+            changed = formset.save(commit=False)
+            for pot in formset.deleted_objects:
+                pot_delete(actor=request.user, pot=pot)
+            for pot in changed:
+                pot_save(actor=request.user, pot=pot)
+        elif formset.model is Phase:
+            phases = formset.save(commit=False)
+            for phase in formset.deleted_objects:
+                phase.delete()
+            if phases:
+                phases_save(actor=request.user, cycle=form.instance, phases=phases)
+        else:
+            formset.save()

@@ -1,0 +1,73 @@
+"""Write a cycle's pot as a pabulib .pb file anyone can recount."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from budgeting.errors import BudgetingError
+from budgeting.pabulib import PabulibError, write_pabulib
+from budgeting.pabulib_io import election_from_cycle
+
+from ._cycle_arg import cycle_from_argument
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a cycle's ballots as a pabulib .pb file (one pot per file: projects with cost, votes and, once "
+        "counted, `selected`; voters numbered 1, 2, 3... in a random order, with age, sex and district when "
+        "recorded; nothing that leads to a citizen). Writes to standard output unless --output FILE is given. "
+        "A cycle of several pots needs --pot ID, or --output-dir DIR to write one file per pot "
+        "(cycle-<cycle>-pot-<pot>.pb)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("cycle", help="the cycle's id")
+        parser.add_argument("--pot", type=int, help="the pot to export (its id)")
+        target = parser.add_mutually_exclusive_group()
+        target.add_argument("--output", help="the file to write (default: standard output)")
+        target.add_argument("--output-dir", help="a directory to write one file per pot into")
+
+    def handle(self, *args, **options):
+        cycle = cycle_from_argument(options["cycle"])
+        pots = [options["pot"]] if options["pot"] is not None else [pot.pk for pot in cycle.pots.all()]
+        if options["output_dir"]:
+            directory = Path(options["output_dir"])
+            if not directory.is_dir():
+                raise CommandError(f"{directory} is not a directory.")
+            texts = [(directory / f"cycle-{cycle.pk}-pot-{pot}.pb", self._text(cycle, pot)) for pot in pots]
+            for path, text in texts:
+                _write(path, text)
+                self.stderr.write(f"Wrote {path}")
+            return
+        if len(pots) != 1:
+            raise CommandError(
+                f"Cycle {cycle.pk} has {len(pots)} pots (ids {', '.join(map(str, pots))}) and a pabulib file holds "
+                "one budget: give --pot ID, or --output-dir DIR for one file per pot."
+            )
+        text = self._text(cycle, pots[0])
+        if options["output"]:
+            _write(Path(options["output"]), text)
+        else:
+            self.stdout.write(text, ending="")
+
+    def _text(self, cycle, pot):
+        try:
+            return write_pabulib(election_from_cycle(cycle, pot))
+        except (BudgetingError, PabulibError) as error:
+            raise CommandError(str(error)) from None
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a half-written export must not look like a valid one."""
+    if not path.parent.is_dir():
+        raise CommandError(f"{path.parent} is not a directory.")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".pb")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

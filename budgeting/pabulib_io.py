@@ -1,0 +1,409 @@
+"""A cycle as a pabulib election and back: the export anyone can recount, and imported elections
+to simulate on.
+
+Export (`election_from_cycle`): one pot per file. META names the cycle (country South Korea,
+unit Seoul, the district of a district pot), its budget (the pot's total), the ballot (approval,
+with `max_length` = the picks per pot; a knapsack ballot is an approval ballot whose picks must
+fit the pot, written as `max_sum_cost`) and the rule. PROJECTS lists the pot's feasible projects
+by the portal's id (the pabulib `project_id` for an imported cycle) with cost, votes, name,
+category (the sector's slug) and `selected` once the cycle has been counted. VOTES lists the
+ballots with at least one pick in the pot (every ballot when the cycle has a single pot: these
+are the voters the count divides the pot among), numbered 1, 2, 3… in a random order: never the
+ballot's own id, never anything that leads to a citizen; age, sex and district when recorded.
+
+Import (`cycle_from_election`): a read-only simulation cycle with one pot (total = cap = the
+budget), feasible projects keyed by their pabulib ids, and the ballots. The portal's ballots are
+approval ballots: points (cumulative, scoring) and rankings (ordinal) are imported as approvals of
+every project a voter gave points to or ranked, so their counts run on votes; META keeps the
+original `vote_type`. Voter columns the portal has no field for (voting_method, neighbourhood, a
+district that is not a Seoul district code) are not kept.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from fractions import Fraction
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from citizens.models import District
+
+from .errors import BudgetingError
+from .models import BudgetBallot, Cycle, Pot, Project, ProjectResult, Sector
+from .pabulib import Ballot, Election, parse_budget
+from .pabulib import Project as PabulibProject
+
+# The portal's rules as pabulib META `rule` strings (as the shared files write them), and back.
+RULE_TO_PABULIB = {
+    Cycle.Rule.GREEDY: "greedy",
+    Cycle.Rule.GREEDY_THRESHOLD: "greedy-threshold",
+    Cycle.Rule.MES: "equalshares/add1",
+    Cycle.Rule.MES_COMPARISON: "equalshares/add1-comparison",
+    Cycle.Rule.SEOUL_WEIGHTED: "seoul-weighted",
+}
+PABULIB_TO_RULE = {text: rule for rule, text in RULE_TO_PABULIB.items()}
+
+# Official counts that added a step the META's rule string does not name (pabulib/README.md):
+# Świecie 2023 let a project take part in the Method of Equal Shares only if
+# votes / voters >= cost / (3 × budget). Keyed by META (country, unit, instance).
+MES_ELIGIBILITY_STEPS = {("Poland", "Świecie", "2023"): Fraction(1, 3)}
+
+# META keys that describe points ballots: an export of the imported approvals drops them.
+POINTS_META_KEYS = frozenset(
+    {"min_points", "max_points", "min_sum_points", "max_sum_points", "scoring_fn", "default_score"}
+)
+GENDER_TO_SEX = {"female": "F", "male": "M", "other": "O"}
+SEX_TO_GENDER = {sex: gender for gender, sex in GENDER_TO_SEX.items()}
+
+TITLE_LENGTH = Project._meta.get_field("title").max_length
+EXTERNAL_ID_LENGTH = Project._meta.get_field("external_id").max_length
+VOTER_ID_LENGTH = BudgetBallot._meta.get_field("external_id").max_length
+BALLOT_BATCH = 2000
+
+
+def mes_eligibility_share(cycle: Cycle) -> Fraction | None:
+    """The eligibility step of an imported election's official Method of Equal Shares, if any."""
+    if not cycle.is_simulation:
+        return None
+    meta = cycle.source_meta or {}
+    return MES_ELIGIBILITY_STEPS.get((meta.get("country"), meta.get("unit"), str(meta.get("instance", ""))))
+
+
+def pabulib_project_id(cycle: Cycle, project: Project) -> str:
+    """How a project is named in files and tallies: its pabulib id when imported, else its pk."""
+    return project.external_id if cycle.is_simulation and project.external_id else str(project.pk)
+
+
+def counts_every_ballot(cycle: Cycle) -> bool:
+    """A cycle of one pot counts every ballot in it (even one without a pick, as pabulib files
+    have); with several pots a pot counts the ballots with at least one pick in it."""
+    return len(cycle.pots.all()) == 1
+
+
+def pot_ballots(cycle: Cycle, pots: list[Pot], projects: list[Project], *, columns=()):
+    """For each pot, the ballots that count there: (picks in the pot, *columns) tuples.
+
+    One pass over the cycle's ballots in id order; `columns` are extra BudgetBallot fields.
+    """
+    by_pk = {project.pk: project for project in projects}
+    every = counts_every_ballot(cycle)
+    found: dict[int, list[tuple]] = {pot.pk: [] for pot in pots}
+    rows = BudgetBallot.objects.filter(cycle=cycle).order_by("id").values_list("projects", *columns)
+    for chosen, *extra in rows.iterator(chunk_size=5000):
+        by_pot: dict[int, list[Project]] = {pot_id: [] for pot_id in found} if every else {}
+        # dict.fromkeys: a project named twice is one pick (the ballot service never stores that).
+        for pk in dict.fromkeys(chosen or ()):
+            project = by_pk.get(pk)
+            if project is not None and project.pot_id in found:
+                by_pot.setdefault(project.pot_id, []).append(project)
+        for pot_id, picks in by_pot.items():
+            found[pot_id].append((picks, *extra))
+    return found
+
+
+def ballot_projects(cycle: Cycle, pot: Pot | None = None) -> list[Project]:
+    """The feasible projects on the ballot (of one pot), in the order they were created."""
+    projects = cycle.projects.filter(status=Project.Status.FEASIBLE).select_related("sector", "pot")
+    if pot is not None:
+        projects = projects.filter(pot=pot)
+    return list(projects.order_by("pk"))
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _export_pot(cycle: Cycle, pot: Pot | None) -> Pot:
+    pots = list(cycle.pots.select_related("district"))
+    if pot is None:
+        if len(pots) != 1:
+            raise BudgetingError(
+                _("This cycle has %(count)s pots: choose one (a pabulib file holds one budget).") % {"count": len(pots)},
+                field="pot", code="several_pots",
+            )
+        return pots[0]
+    for candidate in pots:
+        if candidate.pk == getattr(pot, "pk", pot):
+            return candidate
+    raise BudgetingError(_("That pot does not belong to this cycle."), field="pot", code="unknown_pot")
+
+
+def _date(moment) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y")
+
+
+def _meta(cycle: Cycle, pot: Pot, project_count: int, vote_count: int) -> dict[str, str]:
+    if cycle.is_simulation:
+        meta = {key: str(value) for key, value in (cycle.source_meta or {}).items() if key not in POINTS_META_KEYS}
+        if meta.get("vote_type", "approval") not in ("approval", "choose-1"):
+            meta["vote_type"] = "approval"
+    else:
+        meta = {
+            "description": cycle.title_en or cycle.title_ko,
+            "country": "South Korea",
+            "unit": "Seoul",
+        }
+        if pot.district_id:
+            meta["district"] = pot.district.name_en or pot.district.name_ko
+            meta["subunit"] = meta["district"]
+        meta["instance"] = str(cycle.year)
+        meta["vote_type"] = "approval"
+        meta["rule"] = RULE_TO_PABULIB[cycle.selection_rule]
+        if cycle.ballot_kind == Cycle.BallotKind.KNAPSACK:
+            meta["max_sum_cost"] = str(pot.total)
+        else:
+            meta["max_length"] = str(cycle.max_picks)
+        if cycle.selection_rule == Cycle.Rule.GREEDY_THRESHOLD and cycle.min_project_votes:
+            meta["min_project_score_threshold"] = str(cycle.min_project_votes)
+        vote = cycle.vote_phase()
+        if vote is not None:
+            meta["date_begin"] = _date(vote.starts_at)
+            meta["date_end"] = _date(vote.ends_at)
+        meta["language"] = "ko"
+        meta["currency"] = "KRW"
+    meta["num_projects"] = str(project_count)
+    meta["num_votes"] = str(vote_count)
+    meta["budget"] = str(pot.total)
+    return meta
+
+
+def _exported_name(cycle: Cycle, project: Project) -> str:
+    # An imported name too long for the title was kept whole in the description.
+    if cycle.is_simulation and project.title.endswith("…") and project.description.startswith(project.title[:-1]):
+        return project.description
+    return project.title
+
+
+def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: random.Random | None = None) -> Election:
+    """The pot's projects and ballots as a pabulib election (a cycle of one pot needs no `pot`)."""
+    pot = _export_pot(cycle, pot)
+    projects = ballot_projects(cycle, pot)
+    ballots = pot_ballots(cycle, [pot], projects, columns=("age", "gender", "district_code"))[pot.pk]
+    selected = dict(ProjectResult.objects.filter(pot_result__pot=pot).values_list("project_id", "funded"))
+    districts = {code: name_en or name_ko for code, name_ko, name_en in District.objects.values_list(
+        "code", "name_ko", "name_en")}
+    ids = {project.pk: pabulib_project_id(cycle, project) for project in projects}
+    votes = dict.fromkeys(ids, 0)
+    for picks, *_columns in ballots:
+        for project in picks:
+            votes[project.pk] += 1
+
+    pabulib_projects = {
+        ids[project.pk]: PabulibProject(
+            project_id=ids[project.pk],
+            cost=project.cost,
+            name=_exported_name(cycle, project),
+            selected=(1 if selected[project.pk] else 0) if project.pk in selected else None,
+            fields={"votes": str(votes[project.pk]), "category": project.sector.slug if project.sector_id else ""},
+        )
+        for project in projects
+    }
+    project_columns = ["project_id", "cost", "votes", "name", "category"] + (["selected"] if selected else [])
+
+    # Voters are numbered 1, 2, 3... in a random order, so that nothing in the file follows the
+    # order ballots were stored in (nor their ids).
+    order = list(range(len(ballots)))
+    (rng or random.SystemRandom()).shuffle(order)
+    pabulib_ballots = []
+    for number, position in enumerate(order, start=1):
+        picks, age, gender, district_code = ballots[position]
+        pabulib_ballots.append(
+            Ballot(
+                voter_id=str(number),
+                votes=tuple(ids[project.pk] for project in sorted(picks, key=lambda item: item.pk)),
+                fields={
+                    "age": "" if age is None else str(age),
+                    "sex": GENDER_TO_SEX.get(gender, ""),
+                    "district": districts.get(district_code, district_code),
+                },
+            )
+        )
+    ballot_columns = ["voter_id", "vote"] + [
+        column for column in ("age", "sex", "district") if any(ballot.fields[column] for ballot in pabulib_ballots)
+    ]
+    for ballot in pabulib_ballots:
+        ballot.fields = {column: ballot.fields[column] for column in ballot_columns[2:]}
+    return Election(
+        meta=_meta(cycle, pot, len(projects), len(pabulib_ballots)),
+        projects=pabulib_projects,
+        ballots=pabulib_ballots,
+        project_columns=tuple(project_columns),
+        ballot_columns=tuple(ballot_columns),
+    )
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+def _year(meta: dict[str, str]) -> int:
+    found = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", meta.get("instance", ""))
+    return int(found.group(0)) if found else timezone.localdate().year
+
+
+def _title(text: str, length: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _rule(meta: dict[str, str]) -> str:
+    return PABULIB_TO_RULE.get(meta.get("rule", "").strip(), Cycle.Rule.GREEDY)
+
+
+def _threshold(meta: dict[str, str]) -> int | None:
+    text = meta.get("min_project_score_threshold", "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _age(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and int(text) <= 150 else None
+
+
+def _check_importable(election: Election) -> int:
+    try:
+        budget = parse_budget(election.meta.get("budget"))
+    except ValueError as error:
+        raise BudgetingError(str(error), code="invalid_file") from None
+    if budget <= 0:
+        raise BudgetingError(_("The election's budget must be more than zero."), code="invalid_file")
+    if not election.projects:
+        raise BudgetingError(_("The election lists no projects."), code="invalid_file")
+    for project in election.projects.values():
+        if project.cost <= 0:
+            raise BudgetingError(
+                _("Project %(id)s costs nothing: the portal needs a cost above zero.") % {"id": project.project_id},
+                code="invalid_file",
+            )
+        if len(project.project_id) > EXTERNAL_ID_LENGTH:
+            raise BudgetingError(
+                _("Project id %(id)s is longer than %(length)s characters.")
+                % {"id": project.project_id[:20], "length": EXTERNAL_ID_LENGTH},
+                code="invalid_file",
+            )
+    return budget
+
+
+def cycle_from_election(election: Election, *, source_name: str, actor=None) -> Cycle:
+    """Load an election as a read-only simulation cycle (see the module's docstring); atomic."""
+    budget = _check_importable(election)
+    meta = dict(election.meta)
+    description = meta.get("description", "").strip() or source_name
+    place = " · ".join(part for part in (meta.get("unit", ""), meta.get("subunit", "")) if part) or source_name
+    longest = max((len(ballot.votes) for ballot in election.ballots), default=1)
+    max_length = meta.get("max_length", "").strip()
+    now = timezone.now()
+    with transaction.atomic():
+        cycle = Cycle.objects.create(
+            year=_year(meta),
+            title_ko=_title(description, Cycle._meta.get_field("title_ko").max_length),
+            title_en=_title(description, Cycle._meta.get_field("title_en").max_length),
+            description_ko=meta.get("comment", ""),
+            ballot_kind=Cycle.BallotKind.APPROVAL,
+            max_picks=min(int(max_length), 32767) if max_length.isdigit() and int(max_length) > 0 else max(longest, 1),
+            minimum_age=0,
+            selection_rule=_rule(meta),
+            min_project_votes=_threshold(meta),
+            is_simulation=True,
+            source_name=source_name[:200],
+            source_meta=meta,
+        )
+        pot = Pot.objects.create(
+            cycle=cycle, name_ko=_title(place, 100), name_en=_title(place, 150), total=budget, project_cap=budget,
+            external_id=_title(place, 100),
+        )
+        sectors = _sectors(cycle, election.projects.values())
+        votes = dict.fromkeys(election.projects, 0)
+        for ballot in election.ballots:
+            for project_id in ballot.votes:
+                votes[project_id] += 1
+        Project.objects.bulk_create(
+            [
+                Project(
+                    cycle=cycle, pot=pot, sector=sectors.get(_first_category(project)),
+                    title=_title(project.name or _("Project %(id)s") % {"id": project.project_id}, TITLE_LENGTH),
+                    description=_whole_name(project.name),
+                    estimated_cost=project.cost, status=Project.Status.FEASIBLE, submitted_at=now, checked_at=now,
+                    votes=votes[project.project_id], external_id=project.project_id,
+                )
+                for project in election.projects.values()
+            ],
+            batch_size=500,
+        )
+        pks = dict(Project.objects.filter(cycle=cycle).values_list("external_id", "pk"))
+        _import_ballots(cycle, election.ballots, pks)
+        audit_record(
+            actor=actor, action="budgeting.cycle.import", target=cycle,
+            summary={"projects": len(election.projects), "ballots": len(election.ballots),
+                     "vote_type": election.vote_type[:40]},
+        )
+    return cycle
+
+
+def _whole_name(name: str) -> str:
+    """The name, kept in the description when it is too long for the title."""
+    name = " ".join(name.split())
+    return name if len(name) > TITLE_LENGTH else ""
+
+
+def _first_category(project: PabulibProject) -> str:
+    return project.fields.get("category", "").split(",")[0].strip()
+
+
+def _sectors(cycle: Cycle, projects) -> dict[str, Sector]:
+    """One sector per category (a project in several categories goes to its first)."""
+    sectors: dict[str, Sector] = {}
+    slugs: set[str] = set()
+    for project in projects:
+        category = _first_category(project)
+        if not category or category in sectors:
+            continue
+        slug = slugify(category, allow_unicode=True)[:36] or "category"
+        candidate, number = slug, 2
+        while candidate in slugs:
+            candidate, number = f"{slug}-{number}", number + 1
+        slugs.add(candidate)
+        sectors[category] = Sector.objects.create(
+            cycle=cycle, slug=candidate, name_ko=_title(category, 60), name_en=_title(category, 80)
+        )
+    return sectors
+
+
+def _import_ballots(cycle: Cycle, ballots: list[Ballot], pks: dict[str, int]) -> None:
+    token = secrets.token_hex
+    batch: list[BudgetBallot] = []
+    for ballot in ballots:
+        fields = ballot.fields
+        batch.append(
+            BudgetBallot(
+                cycle=cycle,
+                projects=sorted(pks[project_id] for project_id in ballot.votes),
+                age=_age(fields.get("age", "")),
+                gender=SEX_TO_GENDER.get(fields.get("sex", "").strip().upper(), ""),
+                district_code=_district_code(fields.get("district", "")),
+                salt=token(16),
+                receipt_digest=token(32),
+                external_id=ballot.voter_id[:VOTER_ID_LENGTH],
+            )
+        )
+        if len(batch) >= BALLOT_BATCH:
+            BudgetBallot.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        BudgetBallot.objects.bulk_create(batch)
+
+
+def _district_code(text: str) -> str:
+    # Only a Seoul district code fits the ballot's district (a Polish neighbourhood does not).
+    text = (text or "").strip()
+    return text if re.fullmatch(r"11\d{3}", text) else ""
+
+
+def imported_as_approvals(election: Election) -> bool:
+    """Whether the import turns the election's ballots into approvals (points or rankings lost)."""
+    return election.vote_type not in ("approval", "choose-1")
+
