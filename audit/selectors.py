@@ -98,6 +98,43 @@ def receipt_status(receipt: str) -> ReceiptStatus:
     )
 
 
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """What a receipt says about one scope's vote (a poll, a budget cycle). Never the choices: the
+    channel's ballot is only asked whether it exists."""
+
+    SEALED = ReceiptStatus.SEALED
+    PENDING = ReceiptStatus.PENDING
+    NOT_FOUND = ReceiptStatus.NOT_FOUND
+    OTHER_SCOPE = "other_scope"
+
+    state: str
+    receipt_digest: str
+    # A ballot of this scope holds this receipt's digest: the count includes it.
+    counted: bool = False
+    block_height: int | None = None
+    block_hash: str | None = None
+    sealed_on: date | None = None
+
+
+def scoped_receipt_check(scope: str, receipt: str, ballot_exists) -> ReceiptCheck:
+    """Where `receipt` (already normalised) stands in the vote of `scope`; `ballot_exists(digest)`
+    asks the channel whether one of its ballots of that scope holds the digest (2 queries at most).
+    A receipt of another scope says only that: none of its details."""
+    digest = ledger.receipt_digest(receipt)
+    status = receipt_status(receipt)
+    if status.state != ReceiptStatus.NOT_FOUND and status.scope != scope:
+        return ReceiptCheck(ReceiptCheck.OTHER_SCOPE, digest)
+    return ReceiptCheck(
+        status.state,
+        digest,
+        counted=ballot_exists(digest),
+        block_height=status.block_height,
+        block_hash=status.block_hash,
+        sealed_on=status.sealed_on,
+    )
+
+
 def audit_events_for_admin():
     # The list shows no related rows; the IP (personal data) is not read at all.
     return AuditEvent.objects.defer("summary")

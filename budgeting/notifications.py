@@ -7,9 +7,14 @@ gets project_id and title, the others what `notify_proposer`'s callers pass (see
 first lines). Each call names an idempotency key unique to its event, so that a retried
 transaction or a second call never sends the same notice twice.
 
-Voters are not notified here (their ballot page shows the receipt and the results page is public).
+Voters hear twice, never with anything that would tell how they voted: when an official has
+entered a paper ballot in their name (so that someone who did not vote on paper finds out at once),
+and when the results are published (every citizen who voted, in batches after the publication,
+from a task: `notify_voters_of_results`). An online ballot sends nothing: the voter has just seen
+their receipt, and a notice written in the ballot's transaction would date the vote to the second.
 """
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import NotificationKind, register_kind
@@ -23,7 +28,13 @@ KIND_LABELS = {
     "budget_project_committee": _("Budget project: committee score"),
     "budget_project_result": _("Budget project: result of the citizen vote"),
     "budget_project_milestone": _("Budget project: implementation progress"),
+    "budget_implementation_answer": _("Budget project: the city's answer to a monitoring note"),
+    "budget_paper_ballot": _("Budget vote: a paper ballot entered in your name"),
+    "budget_results_published": _("Budget vote: results published"),
 }
+# Voters told per transaction when the results are out: a crash loses at most one batch's work,
+# which the next run (idempotent keys) redoes.
+VOTERS_BATCH = 500
 
 
 def register_notification_kinds():
@@ -70,3 +81,45 @@ def notify_results(cycle) -> int:
             )
         )
     return written
+
+
+def _cycle_context(cycle) -> dict:
+    return {"cycle_id": cycle.pk, "year": cycle.year, "cycle_title_ko": cycle.title_ko,
+            "cycle_title_en": cycle.title_en or cycle.title_ko}
+
+
+def notify_paper_ballot(*, citizen, cycle, voted_on) -> list:
+    """In the paper ballot's transaction: the citizen hears that a ballot was entered in their name
+    (the date and the office, never the picks), and whom to call if they did not vote on paper."""
+    return notify(
+        recipient=citizen, kind="budget_paper_ballot",
+        context={**_cycle_context(cycle), "voted_on": voted_on.isoformat()},
+        key=f"budgeting:paper-ballot:{cycle.pk}:{citizen.pk}",
+    )
+
+
+def notify_voters_of_results(cycle_id, *, batch_size=VOTERS_BATCH) -> int:
+    """Tell every citizen who voted in the cycle that its results are published; returns the
+    notices written. Runs after the publication (a task), in batches of `batch_size` citizens,
+    each batch its own transaction; safe to run again (the keys are per cycle and citizen)."""
+    from citizens.models import Citizen
+
+    from .models import BudgetParticipation, Cycle
+
+    cycle = Cycle.objects.get(pk=cycle_id)
+    if cycle.results_published_at is None:
+        raise BudgetingError(_("The results are not published yet."), code="invalid")
+    context = _cycle_context(cycle)
+    written, after = 0, None
+    while True:
+        voters = BudgetParticipation.objects.filter(cycle_id=cycle_id).order_by("citizen_id")
+        if after is not None:
+            voters = voters.filter(citizen_id__gt=after)
+        ids = list(voters.values_list("citizen_id", flat=True)[:batch_size])
+        if not ids:
+            return written
+        with transaction.atomic():
+            for citizen in Citizen.objects.filter(pk__in=ids, is_active=True, erased_at__isnull=True):
+                written += len(notify(recipient=citizen, kind="budget_results_published", context=context,
+                                      key=f"budgeting:results-voter:{cycle_id}:{citizen.pk}"))
+        after = ids[-1]

@@ -9,7 +9,9 @@ by the portal's id (the pabulib `project_id` for an imported cycle) with cost, v
 category (the sector's slug) and `selected` once the cycle has been counted. VOTES lists the
 ballots with at least one pick in the pot (every ballot when the cycle has a single pot: these
 are the voters the count divides the pot among), numbered 1, 2, 3… in a random order: never the
-ballot's own id, never anything that leads to a citizen; age, sex and district when recorded.
+ballot's own id, never anything that leads to a citizen; age, sex and district when recorded,
+the age of a portal cycle's voter rounded down to five years (AGE_STEP: a 37-year-old is 35), so
+that an age, a sex and a district published next to a ballot do not single its voter out.
 
 Import (`cycle_from_election`): a read-only simulation cycle with one pot (total = cap = the
 budget), feasible projects keyed by their pabulib ids, and the ballots. The portal's ballots are
@@ -60,6 +62,8 @@ POINTS_META_KEYS = frozenset(
 )
 GENDER_TO_SEX = {"female": "F", "male": "M", "other": "O"}
 SEX_TO_GENDER = {sex: gender for gender, sex in GENDER_TO_SEX.items()}
+# Exported ages of a portal cycle are rounded down to this many years.
+AGE_STEP = 5
 
 TITLE_LENGTH = Project._meta.get_field("title").max_length
 EXTERNAL_ID_LENGTH = Project._meta.get_field("external_id").max_length
@@ -207,6 +211,7 @@ def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: rand
 
     # Voters are numbered 1, 2, 3... in a random order, so that nothing in the file follows the
     # order ballots were stored in (nor their ids).
+    coarse = not cycle.is_simulation  # an imported file's ages are already public as they were
     order = list(range(len(ballots)))
     (rng or random.SystemRandom()).shuffle(order)
     pabulib_ballots = []
@@ -217,7 +222,7 @@ def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: rand
                 voter_id=str(number),
                 votes=tuple(ids[project.pk] for project in sorted(picks, key=lambda item: item.pk)),
                 fields={
-                    "age": "" if age is None else str(age),
+                    "age": "" if age is None else str(age - age % AGE_STEP if coarse else age),
                     "sex": GENDER_TO_SEX.get(gender, ""),
                     "district": districts.get(district_code, district_code),
                 },

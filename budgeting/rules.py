@@ -129,6 +129,15 @@ def vote_is_over(user, obj):
     return vote is not None and vote.ends_at <= timezone.now()
 
 
+@rules.predicate
+def council_approved(user, obj):
+    """The council approved the cycle's budget (as confirmed or with amendments)."""
+    cycle = cycle_of(obj)
+    return cycle is not None and cycle.council_decision in (
+        Cycle.CouncilDecision.APPROVED, Cycle.CouncilDecision.AMENDED
+    )
+
+
 runs_cycle = is_superuser | is_cycle_official
 checks_feasibility = runs_cycle | is_project_department
 real_cycle = ~is_simulation
@@ -146,6 +155,12 @@ can_record_assembly = real_cycle & runs_cycle & in_phase(PhaseKind.ASSEMBLY)
 can_record_council = real_cycle & runs_cycle & in_phase(PhaseKind.COUNCIL)
 can_record_milestone = real_cycle & checks_feasibility & in_phase(PhaseKind.IMPLEMENTATION)
 can_follow_implementation = runs_cycle | is_committee_member
+# Monitoring notes: from the council's approval on (the implementation may start before its phase),
+# or during the implementation phase; the city answers them whenever they come.
+can_write_implementation_note = (
+    real_cycle & (council_approved | in_phase(PhaseKind.IMPLEMENTATION)) & (runs_cycle | is_committee_member)
+)
+can_answer_implementation_note = real_cycle & (runs_cycle | is_project_department)
 
 rules.add_perm("budgeting.propose_project", can_propose)
 rules.add_perm("budgeting.edit_project_draft", can_edit_draft)
@@ -160,3 +175,5 @@ rules.add_perm("budgeting.record_assembly", can_record_assembly)
 rules.add_perm("budgeting.record_council", can_record_council)
 rules.add_perm("budgeting.record_milestone", can_record_milestone)
 rules.add_perm("budgeting.follow_implementation", can_follow_implementation)
+rules.add_perm("budgeting.write_implementation_note", can_write_implementation_note)
+rules.add_perm("budgeting.answer_implementation_note", can_answer_implementation_note)

@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULE = {
     "voting-advance": {"task": "voting.tasks.advance_polls", "schedule": 60.0},
     # Rewrites the ballots cast in the last minute in random order (voting/services/mixing.py).
     "voting-mix-ballots": {"task": "voting.tasks.mix_ballots", "schedule": 60.0},
+    # The same for participatory budgeting's ballots (budgeting/services/mixing.py).
+    "budgeting-mix-ballots": {"task": "budgeting.tasks.mix_ballots", "schedule": 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -237,12 +237,15 @@ class BudgetingWriter:
             EligibilityDeclaration,
             ["id", "cycle", "citizen", "basis", "district", "place", "not_public_official", "declared_at"],
         )
+        # Written in shuffled batches, as the mixer (budgeting.services.mixing) leaves them: so marked mixed.
         self.participations = loader.table(
-            BudgetParticipation, ["id", "cycle", "citizen", "channel", "entered_by", "voted_on", "voter_key"]
+            BudgetParticipation,
+            ["id", "cycle", "citizen", "channel", "entered_by", "voted_on", "voter_key", "mixed"],
         )
         self.ballots = loader.table(
             BudgetBallot,
-            ["id", "cycle", "projects", "age", "district_code", "gender", "salt", "receipt_digest", "external_id"],
+            ["id", "cycle", "projects", "age", "district_code", "gender", "salt", "receipt_digest", "external_id",
+             "mixed"],
         )
         self.ledger = SealedLedgerWriter(loader) if ledger else None
         self.next_declaration_id = next_id(EligibilityDeclaration)
@@ -417,7 +420,7 @@ class BudgetingWriter:
             self.next_declaration_id += 1
             self.participations.add(
                 (uuid.uuid4(), cycle.pk, voter, BudgetParticipation.Channel.ONLINE, None, days[which],
-                 seeded_voter_key(cycle.pk, voter))
+                 seeded_voter_key(cycle.pk, voter), True)
             )  # fmt: skip
             votes.update(chosen)
             voters_by_district[district] += 1
@@ -442,7 +445,7 @@ class BudgetingWriter:
         for chosen, age, district, gender in buffered:
             salt = os.urandom(16).hex()
             digest = ledger.receipt_digest(fast_receipt())
-            ballots.add((uuid.uuid4(), cycle_id, chosen, age, district, gender, salt, digest, ""))
+            ballots.add((uuid.uuid4(), cycle_id, chosen, age, district, gender, salt, digest, "", True))
             if entries:
                 entries.append_digest(
                     scope=scope, kind=LEDGER_KIND,

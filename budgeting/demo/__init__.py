@@ -25,6 +25,7 @@ from ..models import PHASE_ORDER, Cycle, Phase, PhaseKind, Pot, Project, Sector
 from ..services.ballots import ballot_cast
 from ..services.eligibility import declaration_record
 from ..services.implementation import assembly_confirm, council_decide, milestone_add, milestone_update
+from ..services.monitoring import implementation_note_add, implementation_note_answer
 from ..services.projects import (
     project_check_feasibility,
     project_create,
@@ -268,6 +269,7 @@ def _past_cycle(year, *, official, crowd, unit, committee, rng):
             if progress:
                 milestone_update(actor=official, milestone=milestone, progress=progress,
                                  completed_on=start if progress == 100 else None)
+    _monitor(cycle, funded, official=official)
     # Last year's real calendar: the implementation runs now, everything before it is over.
     implementation_starts = timezone.now() - timedelta(days=200)
     for position, kind in enumerate(reversed(PHASE_ORDER[:-1])):
@@ -277,6 +279,30 @@ def _past_cycle(year, *, official, crowd, unit, committee, rng):
         starts_at=implementation_starts, ends_at=implementation_starts + timedelta(days=560))
     _date_with_phases(cycle)
     return cycle
+
+
+def _monitor(cycle, funded, *, official):
+    """Two committee members follow the implementation: one raises a concern the city answers, the
+    other's concern waits for an answer."""
+    if cycle.committee_id is None:
+        return
+    today = timezone.localdate()
+    members = list(Membership.objects.filter(
+        committee_id=cycle.committee_id, status=Membership.Status.ACTIVE, term_start__lte=today, term_end__gte=today,
+    ).select_related("person").order_by("pk")[:2])
+    projects = list(funded[:2])
+    if len(members) < 2 or len(projects) < 2:
+        return
+    answered = implementation_note_add(
+        actor=members[0].person, project=projects[0], raises_concern=True,
+        body="설계가 끝났다고 하지만 주민 설명회가 열리지 않았습니다. 설명회 일정을 알려 주세요.",
+    )
+    implementation_note_answer(actor=official, note=answered,
+                               answer="다음 달 둘째 주 토요일에 구청 강당에서 주민 설명회를 엽니다.")
+    implementation_note_add(
+        actor=members[1].person, project=projects[1], raises_concern=True,
+        body="시범 운영 일정이 예정보다 늦어지고 있습니다. 바뀐 일정을 공개해 주세요.",
+    )
 
 
 def _date_with_phases(cycle):

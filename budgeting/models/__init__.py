@@ -1,6 +1,6 @@
 from .ballots import BudgetBallot, BudgetParticipation
 from .cycles import PHASE_ORDER, Cycle, EligibilityDeclaration, Phase, PhaseKind, Pot, Sector
-from .projects import Milestone, Project
+from .projects import ImplementationNote, Milestone, Project
 from .results import PotResult, ProjectResult
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "BudgetParticipation",
     "Cycle",
     "EligibilityDeclaration",
+    "ImplementationNote",
     "Milestone",
     "Phase",
     "PhaseKind",

@@ -35,6 +35,8 @@ class BudgetParticipation(models.Model):
     voted_on = models.DateField(_("voted on"))
     # A keyed hash of (cycle, verified phone): the same phone cannot vote again as a new account.
     voter_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # False until the mixer has rewritten the row (services/mixing.py), as for ballots.
+    mixed = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("budget vote participation")
@@ -47,6 +49,9 @@ class BudgetParticipation(models.Model):
                 condition=models.Q(channel="online", entered_by__isnull=True)
                 | models.Q(channel="paper", entered_by__isnull=False),
             ),
+        ]
+        indexes = [
+            models.Index(fields=["cycle"], condition=models.Q(mixed=False), name="budget_participation_unmixed"),
         ]
 
     def __str__(self):
@@ -67,12 +72,19 @@ class BudgetBallot(models.Model):
     receipt_digest = models.CharField(_("receipt digest"), max_length=64, unique=True, editable=False)
     # The voter id of an imported pabulib ballot.
     external_id = models.CharField(_("source id"), max_length=60, blank=True, default="", editable=False)
+    # False until the mixer has rewritten the ballot (services/mixing.py): until then the row still
+    # sits where, and carries the transaction, it was cast in.
+    mixed = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("budget ballot")
         verbose_name_plural = _("budget ballots")
         ordering = ["id"]
-        indexes = [models.Index(fields=["cycle", "id"], name="budget_ballot_by_cycle")]
+        indexes = [
+            models.Index(fields=["cycle", "id"], name="budget_ballot_by_cycle"),
+            # The mixer's work list: only the few ballots cast since its last run.
+            models.Index(fields=["cycle"], condition=models.Q(mixed=False), name="budget_ballot_unmixed"),
+        ]
 
     def __str__(self):
         return str(self.id)

@@ -175,3 +175,35 @@ class Milestone(Bilingual, models.Model):
 
     def __str__(self):
         return self.title_ko
+
+
+class ImplementationNote(models.Model):
+    """What a committee member (or the cycle's official) observed while following a funded
+    project's implementation: public, with whether it raises a concern the city must answer."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="implementation_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    # The name the note is published under (the member's public name), kept if the account goes.
+    author_name = models.CharField(_("published as"), max_length=60)
+    body = models.TextField(_("note"), max_length=2000)
+    raises_concern = models.BooleanField(_("raises a concern"), default=False)
+    answer = models.TextField(_("the city's answer"), blank=True, default="", max_length=2000)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["project", "-created_at", "-pk"]
+        verbose_name = _("implementation note")
+        verbose_name_plural = _("implementation notes")
+        constraints = [
+            models.CheckConstraint(name="implementation_note_not_empty", condition=~Q(body="")),
+            models.CheckConstraint(
+                name="implementation_note_answer_dated",
+                condition=Q(answer="", answered_at__isnull=True) | (~Q(answer="") & Q(answered_at__isnull=False)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id}:{self.pk}"

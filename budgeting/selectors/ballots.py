@@ -9,8 +9,7 @@ participation and the projects (with their sectors).
 from dataclasses import dataclass, field
 from datetime import date
 
-from audit import ledger
-from audit.selectors import ReceiptStatus, receipt_status
+from audit.selectors import ReceiptCheck, scoped_receipt_check
 
 from ..models import BudgetBallot, BudgetParticipation, Cycle, EligibilityDeclaration, Pot, Project
 from ..money import won
@@ -119,37 +118,9 @@ def ballot_meter(page: BallotPage, raw_ids, *, require_pick=False) -> BallotChec
 # --- A receipt ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReceiptCheck:
-    """What a receipt says about one cycle's vote. Never the picks: the ballot is only asked
-    whether it exists."""
-
-    SEALED = ReceiptStatus.SEALED
-    PENDING = ReceiptStatus.PENDING
-    NOT_FOUND = ReceiptStatus.NOT_FOUND
-    OTHER_SCOPE = "other_scope"
-
-    state: str
-    receipt_digest: str
-    # A ballot of this cycle holds this receipt's digest: the count includes it.
-    counted: bool = False
-    block_height: int | None = None
-    block_hash: str | None = None
-    sealed_on: date | None = None
-
-
 def cycle_receipt_check(cycle: Cycle, receipt: str) -> ReceiptCheck:
     """Where `receipt` (already normalised by the form) stands in the cycle's vote (2 queries at most)."""
-    digest = ledger.receipt_digest(receipt)
-    status = receipt_status(receipt)
-    if status.state != ReceiptStatus.NOT_FOUND and status.scope != cycle.ledger_scope:
-        return ReceiptCheck(ReceiptCheck.OTHER_SCOPE, digest)
-    counted = BudgetBallot.objects.filter(cycle_id=cycle.pk, receipt_digest=digest).exists()
-    return ReceiptCheck(
-        status.state,
-        digest,
-        counted=counted,
-        block_height=status.block_height,
-        block_hash=status.block_hash,
-        sealed_on=status.sealed_on,
+    return scoped_receipt_check(
+        cycle.ledger_scope, receipt,
+        lambda digest: BudgetBallot.objects.filter(cycle_id=cycle.pk, receipt_digest=digest).exists(),
     )

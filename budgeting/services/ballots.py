@@ -39,6 +39,7 @@ from seoul_portal.statements import fetch_from, insert_row
 
 from ..errors import BudgetingError
 from ..models import BudgetBallot, BudgetParticipation, Cycle, EligibilityDeclaration, Phase, PhaseKind, Pot, Project
+from ..notifications import notify_paper_ballot
 from ..picks import PicksError, ballot_check, parse_project_ids
 from .eligibility import (
     ALREADY_VOTED,
@@ -213,6 +214,9 @@ def _cast(*, citizen, cycle: Cycle, project_ids, now, entered_by) -> CastBallot:
                 # Sealed with others (by the periodic task, or below in batches): never alone.
                 seal_on_commit=False,
             )
+            if entered_by is not None:
+                # Someone who did not vote on paper learns at once that a ballot was entered in their name.
+                notify_paper_ballot(citizen=citizen, cycle=cycle, voted_on=timezone.localdate(moment))
             if settings.LEDGER_SEAL_ON_COMMIT:
                 transaction.on_commit(_seal_in_batches, robust=True)
     except IntegrityError as error:
@@ -223,11 +227,19 @@ def _cast(*, citizen, cycle: Cycle, project_ids, now, entered_by) -> CastBallot:
 
 
 def _seal_in_batches():
-    """Embedded mode has no scheduler: once enough budget ballots wait, seal the ledger."""
+    """Embedded mode has no scheduler: once enough budget ballots wait (to be mixed, or to be
+    sealed), mix them and seal the ledger, so that neither the ballots nor the blocks follow the
+    order of casting. Between them they rewrite every row the ballots' transactions wrote that
+    says what was voted: ballots and counters (mixing), ledger entries (sealing); see
+    services/mixing.py."""
     from audit.services import ledger_seal
 
+    from .mixing import budget_ballots_mix
+
     batch = getattr(settings, "BUDGETING_EMBEDDED_SEAL_BATCH", DEFAULT_EMBEDDED_SEAL_BATCH)
-    if LedgerEntry.objects.pending().filter(scope__startswith=SCOPE_PREFIX).count() >= batch:
+    unmixed = BudgetBallot.objects.filter(mixed=False, cycle__is_simulation=False).count()
+    if unmixed >= batch or LedgerEntry.objects.pending().filter(scope__startswith=SCOPE_PREFIX).count() >= batch:
+        budget_ballots_mix()
         ledger_seal()
 
 

@@ -57,6 +57,7 @@ from ..tally import (
 from ..tally.greedy import greedy_indices, greedy_order
 from ..tally.instance import natural_key
 from ..tally.weighted import WeightedProject, Weights, seoul_weighted
+from ..tasks import tell_voters_the_results
 
 Rule = Cycle.Rule
 RULES = tuple(Rule.values)
@@ -435,4 +436,7 @@ def results_publish(*, actor, cycle: Cycle) -> Cycle:
                      summary={"pots": PotResult.objects.filter(cycle=cycle).count()})
         # Every proposer of a project on the ballot hears whether it was funded, with the results.
         notify_results(cycle)
+        # Every voter hears that the results are out: many, so after the commit, from a task.
+        cycle_id = cycle.pk
+        transaction.on_commit(lambda: tell_voters_the_results.delay(cycle_id), robust=True)
     return cycle

@@ -6,14 +6,24 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from budgeting.models import BudgetBallot, BudgetParticipation, Cycle, Milestone, PhaseKind, Project, ProjectResult
+from budgeting.models import (
+    BudgetBallot,
+    BudgetParticipation,
+    Cycle,
+    ImplementationNote,
+    Milestone,
+    PhaseKind,
+    Project,
+    ProjectResult,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def counts():
     return (Cycle.objects.count(), Project.objects.count(), BudgetBallot.objects.count(),
-            BudgetParticipation.objects.count(), Milestone.objects.count(), ProjectResult.objects.count())
+            BudgetParticipation.objects.count(), Milestone.objects.count(), ProjectResult.objects.count(),
+            ImplementationNote.objects.count())
 
 
 def test_seed_demo_runs_a_current_and_a_finished_cycle(settings, capsys, django_capture_on_commit_callbacks):
@@ -41,6 +51,9 @@ def test_seed_demo_runs_a_current_and_a_finished_cycle(settings, capsys, django_
     assert funded.exists()
     assert Milestone.objects.filter(project__cycle=past, progress=100).exists()
     assert past.projects.filter(committee_score__isnull=False).exists()
+    notes = ImplementationNote.objects.filter(project__cycle=past)
+    assert notes.filter(raises_concern=True, answered_at__isnull=False).exists()
+    assert notes.filter(raises_concern=True, answered_at__isnull=True).exists()
     # The counters agree with the ballots.
     for project in Project.objects.filter(cycle__in=[current, past]):
         picked = sum(project.pk in ballot for ballot in BudgetBallot.objects.values_list("projects", flat=True))

@@ -35,6 +35,8 @@ EXPECTED = {
     "budgeting.record_council": (RUNS_CYCLE, {"council"}),
     "budgeting.record_milestone": (CHECKS, {"implementation"}),
     "budgeting.follow_implementation": (RUNS_CYCLE | {"committee_member"}, set(PHASES)),
+    "budgeting.write_implementation_note": (RUNS_CYCLE | {"committee_member"}, {"implementation"}),
+    "budgeting.answer_implementation_note": (CHECKS, set(PHASES)),
 }
 
 

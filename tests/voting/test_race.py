@@ -11,13 +11,15 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 
 from audit.models import LedgerEntry
 from citizens.consents import purposes
 from citizens.services import consent_record
+from tests import race_support
+from tests.race_support import Pause, wait_for_lock_waiters, widened_pool
 from voting import eligibility
 from voting.errors import VotingError
 from voting.models import Ballot, Participation, Poll, RankingCount, TallyCount
@@ -30,56 +32,14 @@ from voting.tallies import tally_sums
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-# More connections than the default pool of 10, so that the ballots really overlap in the
-# database; well under PostgreSQL's default max_connections of 100.
-RACE_POOL_SIZE = 30
-
-
 @pytest.fixture
 def wide_pool():
-    options = connection.settings_dict["OPTIONS"]
-    saved = options.get("pool")
-    if not saved:
+    with widened_pool():
         yield
-        return
-    connection.close()
-    connection.close_pool()
-    options["pool"] = {**saved, "max_size": RACE_POOL_SIZE, "timeout": 120}
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.close_pool()
-        options["pool"] = saved
 
 
 def run_at_once(calls, *, timeout=300):
-    """Run every call in its own thread, released together; returns (results, errors) in order.
-
-    A call's result is its return value, or the VotingError it raised; any other exception is
-    an error (surfaced by the test's assertions)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [None] * len(calls), []
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=60)
-            results[index] = call()
-        except VotingError as error:
-            results[index] = error
-        except Exception as error:  # noqa: BLE001 -- reported by the assertion on errors
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.join(timeout=max(0.1, deadline - time.monotonic()))
-    assert not any(thread.is_alive() for thread in threads), "some ballots never finished (a deadlock?)"
-    return results, errors
+    return race_support.run_at_once(calls, refusals=VotingError, timeout=timeout)
 
 
 def assert_books_balance(poll, ballots):
@@ -98,54 +58,8 @@ def assert_books_balance(poll, ballots):
     assert poll_count_problems(poll.ledger_scope) == []
 
 
-def wait_for_lock_waiters(count=1, timeout=15):
-    """Block until `count` other sessions of this database wait on a lock."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.02)
-    raise AssertionError(f"no session started waiting on a lock within {timeout}s")
-
-
-class Pause:
-    """Hold the thread named `name` at one point of its transaction until released."""
-
-    def __init__(self, name):
-        self.name = name
-        self.reached = threading.Event()
-        self.release = threading.Event()
-
-    def wrap(self, function):
-        def paused(*args, **kwargs):
-            result = function(*args, **kwargs)
-            if threading.current_thread().name == self.name:
-                self.reached.set()
-                assert self.release.wait(timeout=60), "the test never released the paused transaction"
-            return result
-
-        return paused
-
-
 def start(name, call, outcome):
-    def run():
-        try:
-            outcome[name] = call()
-        except VotingError as error:
-            outcome[name] = error
-        except Exception as error:  # noqa: BLE001 -- the test asserts on the outcome
-            outcome[name] = ("error", error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, name=name)
-    thread.start()
-    return thread
+    return race_support.start(name, call, outcome, refusals=VotingError)
 
 
 # --- Hundreds at once -------------------------------------------------------------------------------

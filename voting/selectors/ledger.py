@@ -15,9 +15,8 @@ from datetime import date
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
-from audit import ledger
 from audit.models import LedgerEntry
-from audit.selectors import ReceiptStatus, receipt_status
+from audit.selectors import ReceiptCheck, scoped_receipt_check
 
 from ..models import Ballot, Poll
 
@@ -142,37 +141,8 @@ def poll_pending_entries(poll: Poll) -> int:
 # --- A receipt ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReceiptCheck:
-    """What a receipt says about one poll. Never the choices: the ballot is only asked whether it
-    exists."""
-
-    SEALED = ReceiptStatus.SEALED
-    PENDING = ReceiptStatus.PENDING
-    NOT_FOUND = ReceiptStatus.NOT_FOUND
-    OTHER_POLL = "other_poll"
-
-    state: str
-    receipt_digest: str
-    # A ballot of this poll holds this receipt's digest: the results count it.
-    counted: bool = False
-    block_height: int | None = None
-    block_hash: str | None = None
-    sealed_on: date | None = None
-
-
 def poll_receipt_check(poll: Poll, receipt: str) -> ReceiptCheck:
     """Where `receipt` (already normalised by the form) stands in `poll` (2 queries at most)."""
-    digest = ledger.receipt_digest(receipt)
-    status = receipt_status(receipt)
-    if status.state != ReceiptStatus.NOT_FOUND and status.scope != poll.ledger_scope:
-        return ReceiptCheck(ReceiptCheck.OTHER_POLL, digest)
-    counted = Ballot.objects.filter(poll_id=poll.pk, receipt_digest=digest).exists()
-    return ReceiptCheck(
-        status.state,
-        digest,
-        counted=counted,
-        block_height=status.block_height,
-        block_hash=status.block_hash,
-        sealed_on=status.sealed_on,
+    return scoped_receipt_check(
+        poll.ledger_scope, receipt, lambda digest: Ballot.objects.filter(poll_id=poll.pk, receipt_digest=digest).exists()
     )

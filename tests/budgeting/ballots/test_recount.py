@@ -88,7 +88,7 @@ def test_the_export_lists_declarations_and_votes_but_never_picks(vote_cycle, vot
             "voted_on": BudgetParticipation.objects.get().voted_on.isoformat(),
         }
     ]
-    assert "비밀 선택" not in str(data) and "project" not in str(data)
+    assert "비밀 선택" not in str(data) and data["budget_projects"] == []  # picked, not proposed
 
 
 def test_erasure_deletes_declarations_and_keeps_the_participation(
@@ -102,3 +102,16 @@ def test_erasure_deletes_declarations_and_keeps_the_participation(
     assert participation.citizen_id == voter.pk and participation.voter_key
     assert BudgetBallot.objects.count() == 1 and Project.objects.get().votes == 1
     assert cycle_count_problems(vote_cycle.ledger_scope) == []
+
+
+def test_the_projects_a_citizen_proposed_are_exported_and_let_go_on_erasure(vote_cycle, voter, make_project):
+    submitted = make_project(vote_cycle, title="제출한 사업")
+    Project.objects.filter(pk=submitted.pk).update(proposer=voter)
+    draft = Project.objects.create(cycle=vote_cycle, pot=submitted.pot, proposer=voter, title="초안",
+                                   estimated_cost=1_000_000)
+    data = HANDLER.export(voter)
+    assert {item["title"] for item in data["budget_projects"]} == {"제출한 사업", "초안"}
+    citizen_erase(citizen=voter)
+    assert not Project.objects.filter(pk=draft.pk).exists()
+    kept = Project.objects.get(pk=submitted.pk)
+    assert kept.proposer_id is None and kept.title == "제출한 사업"

@@ -36,7 +36,8 @@ VARIANTS = {
 
 
 def test_every_kind_is_registered():
-    assert set(KIND_LABELS) == set(VARIANTS)
+    # The proposer's kinds (the voters' and the monitoring's are tested with them).
+    assert set(VARIANTS) <= set(KIND_LABELS)
     for key in KIND_LABELS:
         assert get_kind(key).channels == ("sms", "email")
 

@@ -90,7 +90,7 @@ def test_another_polls_receipt_says_so_without_its_details(client, open_poll, ma
     response = check(client, open_poll, receipt)
 
     result = response.context["check"]
-    assert (result.state, result.counted, result.block_height) == ("other_poll", False, None)
+    assert (result.state, result.counted, result.block_height) == ("other_scope", False, None)
     html = response.content.decode()
     assert "not for this poll" in html
     assert LedgerBlock.objects.get().hash not in html and "다른 투표" not in html
