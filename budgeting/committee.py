@@ -14,6 +14,12 @@ each member for a score from 0 to 100. When the secretary closes the item, gover
 The scores that count are those of the item's reviews (abstentions carry none); a member who
 declared a conflict of interest has no review (declaring one withdraws it), and one whose
 declaration came first is excluded here too, as governance's tally does.
+
+A result that comes back once the cycle's rules are frozen (the citizen vote has opened) is not
+taken: the committee score is an input of the weighted final score, fixed when the vote opens.
+The project keeps what it had (no score, or an earlier one), the item still closes in the review
+workspace (raising here would roll that close back and fail the secretary's page), and the late
+result is logged at INFO ("committee result after the vote opened: not taken").
 """
 
 import logging
@@ -71,8 +77,11 @@ def population_spread(scores) -> Decimal | None:
 
 def take_committee_result(item, tally):
     """governance's on_resolution: the committee's score, spread and number of scores go on the
-    project whose agenda item this is; the proposer is told."""
-    from .models import Project
+    project whose agenda item this is; the proposer is told.
+
+    Once the cycle's rules are frozen the project is left unchanged and the result is only logged
+    (see the module's docstring); this never raises for that, so the item's close goes through."""
+    from .models import Cycle, Project
     from .notifications import notify_proposer
 
     if not str(item.subject_id).isdigit():
@@ -83,6 +92,12 @@ def take_committee_result(item, tally):
             # An item an official opened by hand about the project: its result is not the one
             # the project was sent for.
             logger.info("Agenda item %s is not project %s's deliberation: result not taken", item.pk, item.subject_id)
+            return
+        if Cycle.objects.prefetch_related("phases").get(pk=project.cycle_id).rules_frozen():
+            logger.info(
+                "Agenda item %s: committee result after the vote opened: not taken (project %s keeps score %s)",
+                item.pk, project.pk, project.committee_score,
+            )
             return
         scores = counted_scores(item)
         project.committee_score = tally.average_score

@@ -13,8 +13,19 @@ ballot's own id, never anything that leads to a citizen; age, sex and district w
 the age of a portal cycle's voter rounded down to five years (AGE_STEP: a 37-year-old is 35), so
 that an age, a sex and a district published next to a ballot do not single its voter out.
 
+A cycle counted by the weighted final score (rule `seoul-weighted`, budgeting.tally.weighted)
+carries everything that score is made of, so that anyone can recompute it from the file:
+- PROJECTS gets three extra columns (pabulib allows extra project columns), each a score from 0
+  to 100 with two decimals, empty when never recorded (the rule counts it as 0):
+  `committee_score` (the mean of the committee members' scores), `school_score` (the budget
+  school's) and `proposers_score` (the proposers'); the citizen-vote part comes from `votes`;
+- META gets the four weights, whole percentages adding up to 100: `weight_votes`,
+  `weight_committee`, `weight_school` and `weight_proposers` (Seoul 2019: 50, 30, 10, 10).
+The export refuses a cycle whose vote has not ended (its ballots are not final yet): `export_refusal`.
+
 Import (`cycle_from_election`): a read-only simulation cycle with one pot (total = cap = the
-budget), feasible projects keyed by their pabulib ids, and the ballots. The portal's ballots are
+budget), feasible projects keyed by their pabulib ids, and the ballots; a `seoul-weighted` file's
+weights and scores (above) come back with it, so that its count recomputes the same. The portal's ballots are
 approval ballots: points (cumulative, scoring) and rankings (ordinal) are imported as approvals of
 every project a voter gave points to or ranked, so their counts run on votes; META keeps the
 original `vote_type`. Voter columns the portal has no field for (voting_method, neighbourhood, a
@@ -26,6 +37,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import transaction
@@ -60,6 +72,10 @@ MES_ELIGIBILITY_STEPS = {("Poland", "Świecie", "2023"): Fraction(1, 3)}
 POINTS_META_KEYS = frozenset(
     {"min_points", "max_points", "min_sum_points", "max_sum_points", "scoring_fn", "default_score"}
 )
+# The weighted final score's parts in a file (see the module's docstring): META weights and
+# PROJECTS score columns, each named after the Cycle / Project field it holds.
+WEIGHT_KEYS = ("weight_votes", "weight_committee", "weight_school", "weight_proposers")
+SCORE_COLUMNS = ("committee_score", "school_score", "proposers_score")
 GENDER_TO_SEX = {"female": "F", "male": "M", "other": "O"}
 SEX_TO_GENDER = {sex: gender for gender, sex in GENDER_TO_SEX.items()}
 # Exported ages of a portal cycle are rounded down to this many years.
@@ -69,6 +85,7 @@ TITLE_LENGTH = Project._meta.get_field("title").max_length
 EXTERNAL_ID_LENGTH = Project._meta.get_field("external_id").max_length
 VOTER_ID_LENGTH = BudgetBallot._meta.get_field("external_id").max_length
 BALLOT_BATCH = 2000
+TWO_PLACES = Decimal("0.01")
 
 
 def mes_eligibility_share(cycle: Cycle) -> Fraction | None:
@@ -137,6 +154,31 @@ def _export_pot(cycle: Cycle, pot: Pot | None) -> Pot:
     raise BudgetingError(_("That pot does not belong to this cycle."), field="pot", code="unknown_pot")
 
 
+def export_refusal(cycle: Cycle, now=None) -> str | None:
+    """Why the cycle cannot be exported yet (None when it can): a portal cycle's ballots are final
+    only once its vote has ended; an imported one is final as it came."""
+    if cycle.is_simulation:
+        return None
+    vote = cycle.vote_phase()
+    now = now or timezone.now()
+    if vote is None or vote.starts_at > now:
+        return _("The citizen vote of this cycle has not started: there are no ballots to export yet.")
+    if vote.ends_at > now:
+        return _("The citizen vote of this cycle is still open (until %(end)s): its ballots are not final, so "
+                 "they are exported once the vote has ended.") % {
+            "end": timezone.localtime(vote.ends_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return None
+
+
+def is_weighted(cycle: Cycle) -> bool:
+    return cycle.selection_rule == Cycle.Rule.SEOUL_WEIGHTED
+
+
+def _score_text(score) -> str:
+    return "" if score is None else f"{score:.2f}"
+
+
 def _date(moment) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y")
 
@@ -170,6 +212,8 @@ def _meta(cycle: Cycle, pot: Pot, project_count: int, vote_count: int) -> dict[s
             meta["date_end"] = _date(vote.ends_at)
         meta["language"] = "ko"
         meta["currency"] = "KRW"
+    if is_weighted(cycle):
+        meta.update(zip(WEIGHT_KEYS, (str(getattr(cycle, key)) for key in WEIGHT_KEYS), strict=True))
     meta["num_projects"] = str(project_count)
     meta["num_votes"] = str(vote_count)
     meta["budget"] = str(pot.total)
@@ -184,7 +228,11 @@ def _exported_name(cycle: Cycle, project: Project) -> str:
 
 
 def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: random.Random | None = None) -> Election:
-    """The pot's projects and ballots as a pabulib election (a cycle of one pot needs no `pot`)."""
+    """The pot's projects and ballots as a pabulib election (a cycle of one pot needs no `pot`).
+    Refuses (BudgetingError "vote_not_over") a portal cycle whose vote has not ended."""
+    refusal = export_refusal(cycle)
+    if refusal:
+        raise BudgetingError(refusal, code="vote_not_over")
     pot = _export_pot(cycle, pot)
     projects = ballot_projects(cycle, pot)
     ballots = pot_ballots(cycle, [pot], projects, columns=("age", "gender", "district_code"))[pot.pk]
@@ -197,17 +245,22 @@ def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: rand
         for project in picks:
             votes[project.pk] += 1
 
-    pabulib_projects = {
-        ids[project.pk]: PabulibProject(
+    weighted = is_weighted(cycle)
+    pabulib_projects = {}
+    for project in projects:
+        fields = {"votes": str(votes[project.pk]), "category": project.sector.slug if project.sector_id else ""}
+        if weighted:
+            fields.update({column: _score_text(getattr(project, column)) for column in SCORE_COLUMNS})
+        pabulib_projects[ids[project.pk]] = PabulibProject(
             project_id=ids[project.pk],
             cost=project.cost,
             name=_exported_name(cycle, project),
             selected=(1 if selected[project.pk] else 0) if project.pk in selected else None,
-            fields={"votes": str(votes[project.pk]), "category": project.sector.slug if project.sector_id else ""},
+            fields=fields,
         )
-        for project in projects
-    }
     project_columns = ["project_id", "cost", "votes", "name", "category"] + (["selected"] if selected else [])
+    if weighted:
+        project_columns += SCORE_COLUMNS
 
     # Voters are numbered 1, 2, 3... in a random order, so that nothing in the file follows the
     # order ballots were stored in (nor their ids).
@@ -264,6 +317,46 @@ def _threshold(meta: dict[str, str]) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _weights(meta: dict[str, str]) -> dict[str, int]:
+    """A weighted file's four weights as Cycle fields; {} (the defaults) when the file names none.
+    Weights that are not whole percentages adding up to 100 are refused: counting with others
+    would not recompute the file's result."""
+    texts = {key: meta.get(key, "").strip() for key in WEIGHT_KEYS}
+    if not any(texts.values()):
+        return {}
+    if not all(text.isdigit() and int(text) <= 100 for text in texts.values()) or sum(
+        int(text) for text in texts.values()
+    ) != 100:
+        raise BudgetingError(
+            _("The weights in META (%(keys)s) must be whole percentages that add up to 100.")
+            % {"keys": ", ".join(WEIGHT_KEYS)},
+            code="invalid_file",
+        )
+    return {key: int(text) for key, text in texts.items()}
+
+
+def _scores(project: PabulibProject) -> dict[str, Decimal | None]:
+    """A project's committee, budget-school and proposers' scores from their columns (empty: none)."""
+    scores = {}
+    for column in SCORE_COLUMNS:
+        text = project.fields.get(column, "").strip()
+        if not text:
+            scores[column] = None
+            continue
+        try:
+            score = Decimal(text)
+        except InvalidOperation:
+            score = None
+        if score is None or not score.is_finite() or not 0 <= score <= 100 or score != score.quantize(TWO_PLACES):
+            raise BudgetingError(
+                _("Project %(id)s: %(column)s %(value)s is not a score from 0 to 100 with at most two decimals.")
+                % {"id": project.project_id, "column": column, "value": text[:20]},
+                code="invalid_file",
+            )
+        scores[column] = score.quantize(TWO_PLACES)
+    return scores
+
+
 def _age(text: str) -> int | None:
     text = (text or "").strip()
     return int(text) if text.isdigit() and int(text) <= 150 else None
@@ -297,6 +390,8 @@ def cycle_from_election(election: Election, *, source_name: str, actor=None) -> 
     """Load an election as a read-only simulation cycle (see the module's docstring); atomic."""
     budget = _check_importable(election)
     meta = dict(election.meta)
+    weights = _weights(meta)
+    scores = {project_id: _scores(project) for project_id, project in election.projects.items()}
     description = meta.get("description", "").strip() or source_name
     place = " · ".join(part for part in (meta.get("unit", ""), meta.get("subunit", "")) if part) or source_name
     longest = max((len(ballot.votes) for ballot in election.ballots), default=1)
@@ -313,6 +408,7 @@ def cycle_from_election(election: Election, *, source_name: str, actor=None) -> 
             minimum_age=0,
             selection_rule=_rule(meta),
             min_project_votes=_threshold(meta),
+            **weights,
             is_simulation=True,
             source_name=source_name[:200],
             source_meta=meta,
@@ -334,6 +430,7 @@ def cycle_from_election(election: Election, *, source_name: str, actor=None) -> 
                     description=_whole_name(project.name),
                     estimated_cost=project.cost, status=Project.Status.FEASIBLE, submitted_at=now, checked_at=now,
                     votes=votes[project.project_id], external_id=project.project_id,
+                    **scores[project.project_id],
                 )
                 for project in election.projects.values()
             ],

@@ -46,6 +46,22 @@ class CycleForm(forms.ModelForm):
             "min_project_votes",
         ]
 
+    # Set by CycleAdmin.get_form: only a superuser may leave a cycle without its responsible unit.
+    unit_required = True
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        others = Cycle.objects.filter(year=year, is_simulation=False).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("There is already a cycle for %(year)s.") % {"year": year})
+        return year
+
+    def clean_org_unit(self):
+        unit = self.cleaned_data.get("org_unit")
+        if unit is None and self.unit_required:
+            raise ValidationError(_("Name the unit responsible for the cycle: its officials run it."))
+        return unit
+
     def clean(self):
         cleaned = super().clean()
         if all(cleaned.get(name) is not None for name in
@@ -64,7 +80,8 @@ class PhaseFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         phases = [
-            Phase(kind=form.cleaned_data["kind"], starts_at=form.cleaned_data["starts_at"],
+            # Once the vote has opened the kind is read-only, so not in the form: the row's own.
+            Phase(kind=form.cleaned_data.get("kind") or form.instance.kind, starts_at=form.cleaned_data["starts_at"],
                   ends_at=form.cleaned_data["ends_at"])
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
@@ -74,49 +91,106 @@ class PhaseFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class PhaseInline(admin.TabularInline):
+class CachedChoicesInline(admin.TabularInline):
+    """An inline whose select boxes query their choices once per page, not once per row."""
+
+    related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        cache = request.__dict__.setdefault("_budgeting_inline_choices", {})
+        key = (self.model.__name__, db_field.name)
+        if key not in cache:
+            cache[key] = list(field.choices)
+        field.choices = cache[key]
+        return field
+
+
+class PhaseInline(CachedChoicesInline):
+    """The phases: while the vote has not opened, edited freely (in order); once it has, their kinds
+    are fixed and none is added or removed (budgeting.services.cycles.phases_save checks the dates)."""
+
     model = Phase
     formset = PhaseFormSet
     extra = 0
     fields = ["kind", "starts_at", "ends_at"]
 
-    def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.rules_frozen()
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or not obj.is_simulation
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind"] if obj is not None and obj.rules_frozen() else []
 
     def has_add_permission(self, request, obj=None):
-        return obj is None or not obj.is_simulation
+        return _may_edit_settings(request, obj) and not (obj is not None and obj.rules_frozen())
+
+    def has_change_permission(self, request, obj=None):
+        return _may_edit_settings(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _may_edit_settings(request, obj) and not (obj is not None and obj.rules_frozen())
 
 
-class FrozenWithCycleInline(admin.TabularInline):
-    """Editable until the cycle's vote opens; read-only after (and always for a simulation)."""
+def _may_edit_settings(request, cycle) -> bool:
+    """The cycle's officials (or a superuser) edit a real cycle's settings; a new cycle, anyone who
+    may open the back office."""
+    if cycle is None:
+        return request_may_open(request)
+    return not cycle.is_simulation and runs_cycle.test(request.user, cycle)
+
+
+class FrozenWithCycleInline(CachedChoicesInline):
+    """Editable by the cycle's officials until its vote opens; read-only after (and always for a
+    simulation)."""
 
     extra = 0
 
-    def _editable(self, obj):
-        return obj is None or not obj.rules_frozen()
+    def _editable(self, request, obj):
+        return _may_edit_settings(request, obj) and not (obj is not None and obj.rules_frozen())
 
     def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
+        return self._editable(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
+        return self._editable(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
+        return self._editable(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or runs_cycle.test(request.user, obj)
+
+
+class PotFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            district = form.cleaned_data.get("district")
+            if district in seen:
+                raise ValidationError(
+                    _("A cycle has one city-wide pot and at most one pot per district.") if district is None
+                    else _("%(district)s has two pots: a district has at most one.") % {"district": district.name}
+                )
+            seen.add(district)
 
 
 class PotInline(FrozenWithCycleInline):
     model = Pot
+    formset = PotFormSet
     fields = ["district", "name_ko", "name_en", "total", "project_cap"]
+    related = ("district",)
 
 
 class SectorInline(FrozenWithCycleInline):
     model = Sector
     fields = ["slug", "name_ko", "name_en", "subcommittee"]
     prepopulated_fields = {"slug": ["name_en"]}
+    related = ("subcommittee",)
 
 
 class ConfirmForm(forms.Form):
@@ -189,6 +263,11 @@ class CycleAdmin(UnitScopedAdminMixin, MovesMixin, admin.ModelAdmin):
                                "assembly_note", "council_decision", "council_decided_at", "council_note"]}),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.unit_required = not request.user.is_superuser
+        return form
+
     def get_fieldsets(self, request, obj=None):
         titles = {"ballot": _("Ballot"), "eligibility": _("Eligibility"), "selection": _("Final score and selection"),
                   "record": _("Record")}
@@ -260,9 +339,7 @@ class CycleAdmin(UnitScopedAdminMixin, MovesMixin, admin.ModelAdmin):
                 pot_save(actor=request.user, pot=pot)
         elif formset.model is Phase:
             phases = formset.save(commit=False)
-            for phase in formset.deleted_objects:
-                phase.delete()
-            if phases:
-                phases_save(actor=request.user, cycle=form.instance, phases=phases)
+            if phases or formset.deleted_objects:
+                phases_save(actor=request.user, cycle=form.instance, phases=phases, deleted=formset.deleted_objects)
         else:
             formset.save()

@@ -6,18 +6,25 @@ they serve in (or one below it), and the projects whose responsible department i
 Nobody edits a project's fields here: the status, the feasibility, the scores and the agenda item
 change only through the buttons on its page, each a small form whose POST calls the service
 (seoul_portal.admin_moves): assign the department, record the feasibility check, send it to the
-committee, record the budget school's and the proposers' scores, add a milestone. A milestone's
+committee, record the budget school's and the proposers' scores (until the vote opens: they go
+into the final score, frozen with the cycle's rules), add a milestone. A milestone's
 page has its own button to record progress. The services check the permission and the state again.
 
 The proposer is named by a pseudonym: officials check a project, not a person.
+
+A project's votes are shown only once the cycle's vote has ended (an imported cycle's at once):
+while it runs, an official who watched the participations' list and the counters move together
+could tell what a citizen who just took part picked. Until then the list and the record show a
+dash with a note, and the votes column does not sort.
 """
 
 import rules
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -30,7 +37,7 @@ from seoul_portal.admin_moves import Move, MovesMixin
 from .. import rules as budget_rules
 from ..errors import BudgetingError
 from ..forms.projects import WonField
-from ..models import Milestone, Project, ProjectResult
+from ..models import Milestone, Phase, PhaseKind, Project, ProjectResult
 from ..services.implementation import milestone_add, milestone_update
 from ..services.projects import (
     project_assign_department,
@@ -73,6 +80,26 @@ def project_in_scope(request, project) -> bool:
 def proposer_pseudonym(citizen_id) -> str:
     """A code for a project's proposer: two projects of one person share it; it says nothing else."""
     return salted_hmac("budgeting.proposer-pseudonym", str(citizen_id)).hexdigest()[:6].upper()
+
+
+def with_vote_end(queryset):
+    """Annotate each project with its cycle's vote end (`vote_ends_at`), in the same query."""
+    vote = Phase.objects.filter(cycle=OuterRef("cycle_id"), kind=PhaseKind.VOTE).values("ends_at")[:1]
+    return queryset.annotate(vote_ends_at=Subquery(vote))
+
+
+def votes_are_counted(project, now=None) -> bool:
+    """Whether the back office may show the project's votes: its cycle's vote has ended (or it is
+    an imported cycle, whose votes were public before it came in). A project read without
+    `with_vote_end` asks its cycle's phases."""
+    if project.cycle.is_simulation:
+        return True
+    if hasattr(project, "vote_ends_at"):
+        ends_at = project.vote_ends_at
+    else:
+        vote = project.cycle.vote_phase()
+        ends_at = vote.ends_at if vote is not None else None
+    return ends_at is not None and ends_at <= (now or timezone.now())
 
 
 def is_confirmed_for_implementation(project) -> bool:
@@ -182,6 +209,9 @@ def _add_milestone(actor, project, *, title_ko, title_en, due_on):
 
 # Moves whose permission is a predicate rather than a registered permission.
 RUNS_REAL_CYCLE = budget_rules.runs_cycle & budget_rules.real_cycle
+# The budget school's and the proposers' scores are inputs of the final score: frozen with the
+# cycle's rules once the vote opens (project_scores_record refuses them too).
+RECORDS_SCORES = RUNS_REAL_CYCLE & ~budget_rules.rules_frozen
 
 PROJECT_MOVES = {
     move.name: move
@@ -227,14 +257,15 @@ PROJECT_MOVES = {
         Move(
             name="scores",
             perm="",
-            applies=lambda project: project.status == Status.FEASIBLE and project.cycle.results_published_at is None,
+            applies=lambda project: project.status == Status.FEASIBLE,
             form_class=ScoresForm,
             run=_scores,
             label=_("Record budget-school and proposers' scores"),
-            intro=_("Scores from 0 to 100, weighted in the final score as the cycle's rules say."),
+            intro=_("Scores from 0 to 100, weighted in the final score as the cycle's rules say. They can be "
+                    "recorded until the citizen vote opens."),
             submit=_("Record"),
             done=_('The scores of "%(title)s" are recorded.'),
-            wrong_state=_("The results are published: the scores no longer change."),
+            wrong_state=_("Only a project on the ballot is scored."),
         ),
         Move(
             name="add-milestone",
@@ -250,7 +281,7 @@ PROJECT_MOVES = {
         ),
     ]
 }
-PREDICATE_MOVES = {"department": RUNS_REAL_CYCLE, "scores": RUNS_REAL_CYCLE}
+PREDICATE_MOVES = {"department": RUNS_REAL_CYCLE, "scores": RECORDS_SCORES}
 
 
 # --- Projects --------------------------------------------------------------------------------------
@@ -276,7 +307,7 @@ RECORD_FIELDSETS = [
     (_("Feasibility"), {"fields": ["department", "legal_review", "technical_review", "adjusted_cost", "cost_reason",
                                    "infeasible_reason", "checked_by", "checked_at"]}),
     (_("Scores and votes"), {"fields": ["agenda_item_id", "committee_score", "committee_spread", "committee_reviews",
-                                        "school_score", "proposers_score", "votes"]}),
+                                        "school_score", "proposers_score", "votes_display"]}),
 ]
 RECORD_FIELDS = [name for _title, options in RECORD_FIELDSETS for name in options["fields"]]
 
@@ -289,7 +320,7 @@ class ProjectAdmin(MovesMixin, admin.ModelAdmin):
     readonly_fields = RECORD_FIELDS
     inlines = [MilestoneInline]
     list_display = ["title", "cycle", "pot", "sector", "status", "department", "cost_display", "committee_score",
-                    "votes"]
+                    "votes_display"]
     list_filter = ["status", ("cycle", admin.RelatedOnlyFieldListFilter), ("pot", admin.RelatedOnlyFieldListFilter),
                    ("sector", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["cycle", "pot", "sector", "department"]
@@ -297,7 +328,7 @@ class ProjectAdmin(MovesMixin, admin.ModelAdmin):
     ordering = ["-cycle__year", "pot", "pk"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).exclude(status=Status.DRAFT)
+        queryset = with_vote_end(super().get_queryset(request).exclude(status=Status.DRAFT))
         return scope_projects(queryset.select_related("cycle", "pot", "sector", "department", "district"), request)
 
     def get_object(self, request, object_id, from_field=None):
@@ -364,6 +395,12 @@ class ProjectAdmin(MovesMixin, admin.ModelAdmin):
     @admin.display(description=_("cost (KRW)"))
     def cost_display(self, project):
         return f"{project.cost:,}"
+
+    @admin.display(description=_("votes"))
+    def votes_display(self, project):
+        if votes_are_counted(project):
+            return f"{project.votes:,}"
+        return format_html('– <span class="help">{}</span>', gettext("counted after the vote ends"))
 
     @admin.display(description=_("proposer"))
     def proposer_display(self, project):

@@ -97,7 +97,8 @@ class Cycle(Bilingual, models.Model):
         verbose_name = _("budget cycle")
         verbose_name_plural = _("budget cycles")
         constraints = [
-            models.UniqueConstraint(fields=["year"], condition=Q(is_simulation=False), name="cycle_one_per_year"),
+            models.UniqueConstraint(fields=["year"], condition=Q(is_simulation=False), name="cycle_one_per_year",
+                                    violation_error_message=_("There is already a cycle for that year.")),
             models.CheckConstraint(
                 name="cycle_weights_sum_to_100",
                 condition=Q(weight_votes__lte=100, weight_committee__lte=100, weight_school__lte=100,
@@ -105,10 +106,12 @@ class Cycle(Bilingual, models.Model):
                 & Q(weight_votes=100 - models.F("weight_committee") - models.F("weight_school")
                     - models.F("weight_proposers")),
             ),
-            models.CheckConstraint(name="cycle_picks_positive", condition=Q(max_picks__gte=1)),
+            models.CheckConstraint(name="cycle_picks_positive", condition=Q(max_picks__gte=1),
+                                   violation_error_message=_("A ballot allows at least one pick per pot.")),
             models.CheckConstraint(
                 name="cycle_accepts_someone",
                 condition=Q(accepts_residents=True) | Q(accepts_workers=True) | Q(accepts_students=True),
+                violation_error_message=_("Let at least residents, workers or students take part."),
             ),
             models.CheckConstraint(
                 name="cycle_council_decision_dated",
@@ -157,8 +160,10 @@ class Phase(models.Model):
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "kind"], name="phase_once_per_cycle"),
-            models.CheckConstraint(name="phase_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))),
+            models.UniqueConstraint(fields=["cycle", "kind"], name="phase_once_per_cycle",
+                                    violation_error_message=_("Each phase can appear only once in a cycle.")),
+            models.CheckConstraint(name="phase_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at")),
+                                   violation_error_message=_("A phase must end after it starts.")),
             models.CheckConstraint(name="phase_kind_valid", condition=Q(kind__in=PHASE_ORDER)),
         ]
 
@@ -192,11 +197,15 @@ class Pot(Bilingual, models.Model):
         verbose_name = _("pot")
         verbose_name_plural = _("pots")
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "district"], name="pot_one_per_district"),
-            models.UniqueConstraint(fields=["cycle"], condition=Q(district__isnull=True), name="pot_one_city_wide"),
-            models.CheckConstraint(name="pot_total_positive", condition=Q(total__gt=0)),
+            models.UniqueConstraint(fields=["cycle", "district"], name="pot_one_per_district",
+                                    violation_error_message=_("A district has at most one pot in a cycle.")),
+            models.UniqueConstraint(fields=["cycle"], condition=Q(district__isnull=True), name="pot_one_city_wide",
+                                    violation_error_message=_("A cycle has one city-wide pot.")),
+            models.CheckConstraint(name="pot_total_positive", condition=Q(total__gt=0),
+                                   violation_error_message=_("A pot holds more than 0 won.")),
             models.CheckConstraint(
-                name="pot_cap_within_total", condition=Q(project_cap__gt=0, project_cap__lte=models.F("total"))
+                name="pot_cap_within_total", condition=Q(project_cap__gt=0, project_cap__lte=models.F("total")),
+                violation_error_message=_("A project's maximum is more than 0 won and no more than the pot's total."),
             ),
         ]
 
@@ -226,7 +235,10 @@ class Sector(Bilingual, models.Model):
         ordering = ["cycle", "name_ko"]
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
-        constraints = [models.UniqueConstraint(fields=["cycle", "slug"], name="sector_slug_per_cycle")]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "slug"], name="sector_slug_per_cycle",
+                                    violation_error_message=_("Two sectors of a cycle cannot share a slug.")),
+        ]
 
     def __str__(self):
         return self.name_ko

@@ -87,7 +87,9 @@ class ProjectPage:
 
 
 def _result_of(project) -> ProjectResult | None:
-    if project.cycle.results_published_at is None:
+    """The project's result once public: published, or counted for an imported (simulation)
+    cycle, whose results are public as soon as they are counted (selectors.results)."""
+    if project.cycle.results_published_at is None and not project.cycle.is_simulation:
         return None
     return (
         ProjectResult.objects.filter(project=project, pot_result__cycle_id=project.cycle_id)
@@ -125,7 +127,7 @@ def _timeline(project, cycle, result, agenda_item, milestones) -> list[TimelineE
         entries.append(TimelineEntry(vote.starts_at, gettext("On the ballot of the citizen vote")))
     if result is not None:
         entries.append(TimelineEntry(
-            cycle.results_published_at,
+            cycle.results_published_at or result.pot_result.computed_at,
             gettext("Selected for funding") if result.funded else gettext("Not selected for funding"),
         ))
         if result.funded and cycle.assembly_confirmed_at:
@@ -155,6 +157,15 @@ def _timeline(project, cycle, result, agenda_item, milestones) -> list[TimelineE
     return sorted(entries, key=moment)
 
 
+def votes_are_public(project, result: ProjectResult | None) -> bool:
+    """A project's votes are public with the results: once they are published (an imported
+    cycle's once counted, when `result` exists). Not when the vote ends: until the results are
+    published the count may still be checked and redone, and /results/ says nothing yet."""
+    if project.status != Status.FEASIBLE:
+        return False
+    return result is not None or project.cycle.results_published_at is not None
+
+
 def project_page(project, user) -> ProjectPage:
     """What a project's page shows besides the project: a fixed number of queries."""
     cycle = project.cycle
@@ -165,7 +176,6 @@ def project_page(project, user) -> ProjectPage:
         if project.agenda_item_id else None
     )
     source = budget_candidate(project.source_ref) if project.source_ref else None
-    vote = cycle.vote_phase()
     proposer = user.is_authenticated and project.proposer_id == user.pk
     return ProjectPage(
         project=project,
@@ -173,7 +183,7 @@ def project_page(project, user) -> ProjectPage:
         result=result,
         milestones=milestones,
         agenda_item=agenda_item,
-        votes_visible=vote is not None and vote.ends_at <= timezone.now() and project.status == Status.FEASIBLE,
+        votes_visible=votes_are_public(project, result),
         source=source,
         source_label=source_label(project.source_ref),
         progress=overall_progress(milestones),

@@ -111,6 +111,8 @@ class ResultRow:
     sector: str
     cost: str
     committee_score: str
+    school_score: str  # the weighted rule's other parts; "" under the other rules
+    proposers_score: str
     final_score: str
     effective_support: str
     note: str  # why an unfunded project was not funded; how a funded one was
@@ -244,6 +246,8 @@ def pot_results(cycle: Cycle, pot_pk: int) -> PotResultsPage:
             sector=project.sector.name if project.sector_id else "",
             cost=krw(row.cost, currency),
             committee_score=_score(project.committee_score),
+            school_score=_score(project.school_score) if page.is_weighted else "",
+            proposers_score=_score(project.proposers_score) if page.is_weighted else "",
             final_score=_score(row.final_score) if page.is_weighted else "",
             effective_support=f"{float(Fraction(row.effective_support)):,.2f}" if row.effective_support else "",
             note=_note(row, threshold, left, by_equal_shares),

@@ -7,14 +7,15 @@ locked, so that a form loaded before the vote opened and saved after it is refus
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import audit_record
 
 from ..errors import BudgetingError
-from ..models import PHASE_ORDER, Cycle, Phase, PhaseKind, Pot
+from ..models import PHASE_ORDER, Cycle, Phase, PhaseKind, Pot, Project
 
 RULE_FIELDS = (
     "ballot_kind", "max_picks", "minimum_age", "accepts_residents", "accepts_workers", "accepts_students",
@@ -90,6 +91,21 @@ def pot_save(*, actor, pot: Pot, ip=None) -> Pot:
         cycle_check_pots_editable(pot.cycle)
         if pot.total and pot.project_cap and pot.project_cap > pot.total:
             raise BudgetingError(_("A project's maximum cannot exceed the pot's total."), field="project_cap")
+        if pot.pk is not None:
+            over = pot.projects.filter(status__in=[Project.Status.SUBMITTED, Project.Status.FEASIBLE]).filter(
+                Q(adjusted_cost__gt=pot.project_cap) | Q(adjusted_cost__isnull=True, estimated_cost__gt=pot.project_cap)
+            ).count()
+            if over:
+                raise BudgetingError(
+                    ngettext(
+                        "%(count)d project in this pot costs more than the new maximum: lower it no further, or "
+                        "have the department adjust that project's cost first.",
+                        "%(count)d projects in this pot cost more than the new maximum: lower it no further, or "
+                        "have the department adjust those projects' costs first.",
+                        over,
+                    ) % {"count": over},
+                    field="project_cap",
+                )
         created = pot.pk is None
         pot.save()
         audit_record(actor=actor, action="budgeting.pot.create" if created else "budgeting.pot.update", target=pot,
@@ -106,24 +122,58 @@ def pot_delete(*, actor, pot: Pot, ip=None):
         pot.delete()
 
 
-def phases_save(*, actor, cycle: Cycle, phases, ip=None):
-    """Save the cycle's phases (Phase objects, new or changed) after checking their order; the vote's
-    start cannot move once the vote has opened (it is what froze the rules)."""
+def phases_save(*, actor, cycle: Cycle, phases, deleted=(), now=None, ip=None):
+    """Save the cycle's phases (Phase objects, new or changed; `deleted` ones removed) after checking
+    their order. What the vote has fixed stays fixed:
+    - once the vote has opened, no phase changes its kind or goes away, and the vote's start stays;
+    - while it runs, its end may move, but not into the past (ballots cast stay within it);
+    - once it has ended, its dates never change again (the count is of exactly those ballots).
+    """
     if cycle.is_simulation:
         raise BudgetingError(_("An imported cycle is a read-only simulation."), code="forbidden")
+    now = now or timezone.now()
     with transaction.atomic():
-        stored = {phase.kind: phase for phase in Phase.objects.select_for_update().filter(cycle=cycle)}
-        merged = {**stored, **{phase.kind: phase for phase in phases}}
-        problem = phases_problem(merged.values())
+        stored = {phase.pk: phase for phase in Phase.objects.select_for_update().filter(cycle=cycle)}
+        stored_vote = next((phase for phase in stored.values() if phase.kind == PhaseKind.VOTE), None)
+        opened = stored_vote is not None and stored_vote.starts_at <= now
+        merged = dict(stored)
+        for phase in deleted:
+            if phase.pk in merged:
+                if opened:
+                    raise BudgetingError(_("The citizen vote has opened: its phases can no longer be removed."),
+                                         code="frozen")
+                del merged[phase.pk]
+        fresh = []
+        for phase in phases:
+            before = stored.get(phase.pk)
+            if opened and (before is None or before.kind != phase.kind):
+                raise BudgetingError(_("The citizen vote has opened: no phase can be added or change its kind."),
+                                     code="frozen")
+            if phase.pk in merged:
+                merged[phase.pk] = phase
+            else:
+                fresh.append(phase)
+        everything = [*merged.values(), *fresh]
+        kinds = [phase.kind for phase in everything]
+        if len(kinds) != len(set(kinds)):
+            raise BudgetingError(_("Each phase can appear only once in a cycle."))
+        problem = phases_problem(everything)
         if problem:
             raise BudgetingError(problem)
-        old_vote = stored.get(PhaseKind.VOTE)
-        new_vote = merged.get(PhaseKind.VOTE)
-        if old_vote and old_vote.starts_at <= timezone.now() and (new_vote is None
-                                                                  or new_vote.starts_at != old_vote.starts_at):
-            raise BudgetingError(_("The citizen vote has opened: its start can no longer move."), code="frozen")
+        new_vote = next((phase for phase in everything if phase.kind == PhaseKind.VOTE), None)
+        if stored_vote is not None and opened:
+            if new_vote.starts_at != stored_vote.starts_at:
+                raise BudgetingError(_("The citizen vote has opened: its start can no longer move."), code="frozen")
+            if stored_vote.ends_at <= now and new_vote.ends_at != stored_vote.ends_at:
+                raise BudgetingError(_("The citizen vote has ended: its dates can no longer change."), code="frozen")
+            if new_vote.ends_at != stored_vote.ends_at and new_vote.ends_at < now:
+                raise BudgetingError(_("The citizen vote cannot be made to end in the past."), code="frozen")
+        for phase in deleted:
+            if phase.pk in stored:
+                phase.delete()
         for phase in phases:
             phase.cycle = cycle
             phase.save()
         audit_record(actor=actor, action="budgeting.cycle.phases", target=cycle,
-                     summary={"phases": sorted(phase.kind for phase in phases)}, ip=ip)
+                     summary={"phases": sorted(phase.kind for phase in phases),
+                              "removed": sorted(phase.kind for phase in deleted)}, ip=ip)

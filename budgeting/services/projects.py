@@ -10,7 +10,8 @@ the committee's score comes back through budgeting/committee.py.
 Each service is atomic, locks the project's row, checks the state it moves from and the permission
 (budgeting/rules.py) and raises BudgetingError (message, field, code) on an illegal move, with
 nothing written; the audit event and the proposer's notice are written in the same transaction.
-Codes: "forbidden" (the role or the phase), "state" (the project's status), "invalid" (the input).
+Codes: "forbidden" (the role or the phase), "state" (the project's status), "invalid" (the input),
+"frozen" (a score that goes into the final score, once the vote has opened).
 """
 
 import logging
@@ -53,6 +54,7 @@ PROJECT_FIELDS = (
     "source_ref",
 )
 FORBIDDEN, STATE, INVALID = "forbidden", "state", "invalid"
+FROZEN = "frozen"  # as budgeting.services.cycles: the cycle's rules are frozen since the vote opened
 
 
 # --- Checks shared by the forms -----------------------------------------------------------------
@@ -547,7 +549,8 @@ def _score(value, field) -> Decimal | None:
 
 def project_scores_record(*, actor, project, school_score=None, proposers_score=None) -> Project:
     """The budget school's and the proposers' scores (0–100) of a project on the ballot, entered by
-    a cycle official before the results are published. Both are set as given (None: no score)."""
+    a cycle official until the citizen vote opens: they are inputs of the weighted final score,
+    frozen with the cycle's rules (`Cycle.rules_frozen`). Both are set as given (None: no score)."""
     school = _score(school_score, "school_score")
     proposers = _score(proposers_score, "proposers_score")
     with transaction.atomic():
@@ -558,6 +561,12 @@ def project_scores_record(*, actor, project, school_score=None, proposers_score=
             raise BudgetingError(gettext("Only a project on the ballot is scored."), code=STATE)
         if Cycle.objects.filter(pk=project.cycle_id, results_published_at__isnull=False).exists():
             raise BudgetingError(gettext("The results are published: the scores no longer change."), code=STATE)
+        if Cycle.objects.prefetch_related("phases").get(pk=project.cycle_id).rules_frozen():
+            raise BudgetingError(
+                gettext("The citizen vote has opened: the budget school's and the proposers' scores are part of "
+                        "the final score and no longer change."),
+                code=FROZEN,
+            )
         project.school_score, project.proposers_score = school, proposers
         project.save(update_fields=["school_score", "proposers_score", "updated_at"])
         _record(project, actor=actor, action="record_scores", summary={

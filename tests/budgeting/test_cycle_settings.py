@@ -193,3 +193,114 @@ def _form_data(response):
 
 def test_timezone_is_aware():  # the phases of the fixtures are in UTC and shown in Seoul time
     assert timezone.is_aware(timezone.now())
+
+
+# --- What the vote fixes, and the admin's own checks ----------------------------------------------
+
+
+def test_no_phase_changes_its_kind_once_the_vote_has_opened(make_cycle, official):
+    cycle = make_cycle("vote")
+    vote = cycle.phases.get(kind=PhaseKind.VOTE)
+    vote.kind = PhaseKind.IMPLEMENTATION
+    with pytest.raises(BudgetingError) as refused:
+        phases_save(actor=official, cycle=cycle, phases=[vote])
+    assert refused.value.code == "frozen"
+    assert Phase.objects.get(pk=vote.pk).kind == PhaseKind.VOTE
+    with pytest.raises(BudgetingError):
+        phases_save(actor=official, cycle=cycle, phases=[], deleted=[cycle.phases.get(kind=PhaseKind.COUNCIL)])
+    assert cycle.phases.count() == 7
+
+
+def test_an_ended_vote_cannot_be_reopened(make_cycle, official):
+    cycle = make_cycle("assembly")
+    vote = cycle.phases.get(kind=PhaseKind.VOTE)
+    later = list(cycle.phases.filter(kind__in=[PhaseKind.ASSEMBLY, PhaseKind.COUNCIL, PhaseKind.IMPLEMENTATION]))
+    vote.ends_at += timedelta(days=30)
+    for phase in later:
+        phase.starts_at += timedelta(days=30)
+        phase.ends_at += timedelta(days=30)
+    with pytest.raises(BudgetingError) as refused:
+        phases_save(actor=official, cycle=cycle, phases=[vote, *later])
+    assert refused.value.code == "frozen"
+    assert not Cycle.objects.get(pk=cycle.pk).phase_at() or Cycle.objects.get(pk=cycle.pk).phase_at().kind == "assembly"
+
+
+def test_a_running_vote_cannot_be_ended_in_the_past(make_cycle, official):
+    cycle = make_cycle("vote")
+    vote = cycle.phases.get(kind=PhaseKind.VOTE)
+    stored_end = vote.ends_at
+    vote.ends_at = timezone.now() - timedelta(hours=1)
+    with pytest.raises(BudgetingError):
+        phases_save(actor=official, cycle=cycle, phases=[vote])
+    assert Phase.objects.get(pk=vote.pk).ends_at == stored_end
+
+
+def test_the_admin_keeps_the_phase_kinds_once_the_vote_has_opened(client, superuser, make_cycle):
+    cycle = make_cycle("vote")
+    client.force_login(superuser)
+    page = client.get(_change_url(cycle)).content.decode()
+    assert 'name="phases-0-kind"' not in page and 'name="phases-0-starts_at_0"' in page
+    data = _form_data(client.get(_change_url(cycle)))
+    response = client.post(_change_url(cycle), data)  # saving it as it is still works
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(cycle.phases.values_list("kind", flat=True)) == sorted(PhaseKind.values)
+
+
+def test_a_lower_cap_is_refused_while_a_project_costs_more(make_cycle, official, city_pot):
+    from budgeting.models import Project
+
+    cycle = make_cycle("feasibility")
+    pot = city_pot(cycle)
+    Project.objects.create(cycle=cycle, pot=pot, title="큰 사업", estimated_cost=250_000_000, status="submitted",
+                           submitted_at=timezone.now())
+    pot.project_cap = 200_000_000
+    with pytest.raises(BudgetingError) as refused:
+        pot_save(actor=official, pot=pot)
+    assert refused.value.field == "project_cap"
+    assert Pot.objects.get(pk=pot.pk).project_cap == 300_000_000
+
+
+def test_the_admin_refuses_a_second_cycle_for_a_year_with_a_message(client, superuser, make_cycle):
+    cycle = make_cycle("proposal", year=2031)
+    client.force_login(superuser)
+    response = client.post(reverse("admin:budgeting_cycle_add"), {
+        "year": "2031", "title_ko": "중복", "ballot_kind": "approval", "max_picks": "5", "minimum_age": "14",
+        "accepts_residents": "on", "selection_rule": "greedy", "weight_votes": "50", "weight_committee": "30",
+        "weight_school": "10", "weight_proposers": "10",
+        **{f"{prefix}-{key}": value for prefix in ("phases", "pots", "sectors")
+           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))},
+    })
+    assert response.status_code == 200
+    assert "2031" in response.content.decode() and Cycle.objects.filter(year=2031).count() == 1
+    assert cycle.pk
+
+
+def test_the_admin_refuses_two_city_wide_pots_with_a_message(client, superuser, make_cycle):
+    cycle = make_cycle("proposal")
+    client.force_login(superuser)
+    data = _form_data(client.get(_change_url(cycle)))
+    total = int(data["pots-TOTAL_FORMS"])
+    data.update({"pots-TOTAL_FORMS": str(total + 1), f"pots-{total}-district": "", f"pots-{total}-name_ko": "또 하나",
+                 f"pots-{total}-total": "100", f"pots-{total}-project_cap": "50", f"pots-{total}-cycle": str(cycle.pk)})
+    response = client.post(_change_url(cycle), data)
+    assert response.status_code == 200
+    assert cycle.pots.count() == 3
+
+
+def test_the_cycle_admin_page_costs_the_same_queries_with_more_pots(client, superuser, make_cycle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from citizens.models import District
+
+    few = make_cycle("proposal", year=2040)
+    many = make_cycle("proposal", year=2041)
+    for district in District.objects.exclude(code__in=["11680", "11110"])[:10]:
+        Pot.objects.create(cycle=many, district=district, name_ko=district.name_ko, total=10, project_cap=5)
+    client.force_login(superuser)
+    counts = []
+    for cycle in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_change_url(cycle)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

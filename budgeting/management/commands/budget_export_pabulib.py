@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budgeting.errors import BudgetingError
 from budgeting.pabulib import PabulibError, write_pabulib
-from budgeting.pabulib_io import election_from_cycle
+from budgeting.pabulib_io import election_from_cycle, export_refusal
 
 from ._cycle_arg import cycle_from_argument
 
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         "counted, `selected`; voters numbered 1, 2, 3... in a random order, with age, sex and district when "
         "recorded; nothing that leads to a citizen). Writes to standard output unless --output FILE is given. "
         "A cycle of several pots needs --pot ID, or --output-dir DIR to write one file per pot "
-        "(cycle-<cycle>-pot-<pot>.pb)."
+        "(cycle-<cycle>-pot-<pot>.pb). A seoul-weighted cycle also gets its weights in META (weight_votes, "
+        "weight_committee, weight_school, weight_proposers) and each project's committee_score, school_score and "
+        "proposers_score. Refused while the cycle's vote has not ended: its ballots are not final."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         cycle = cycle_from_argument(options["cycle"])
+        refusal = export_refusal(cycle)
+        if refusal:
+            raise CommandError(refusal)
         pots = [options["pot"]] if options["pot"] is not None else [pot.pk for pot in cycle.pots.all()]
         if options["output_dir"]:
             directory = Path(options["output_dir"])

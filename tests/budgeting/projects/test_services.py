@@ -285,7 +285,7 @@ def test_the_check_is_the_departments_in_its_phase_and_once(make_cycle, official
 
 
 def test_officials_record_the_school_and_proposers_scores_until_the_results(make_cycle, official, proposer, states):
-    cycle = make_cycle("vote")
+    cycle = make_cycle("deliberation")  # from the vote on they are frozen: test_frozen_scores.py
     project = states.feasible(cycle)
     refused(lambda: project_scores_record(actor=proposer, project=project, school_score=50), "cycle's officials")
     refused(lambda: project_scores_record(actor=official, project=project, school_score=101), "from 0 to 100",
