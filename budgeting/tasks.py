@@ -20,3 +20,22 @@ def tell_voters_the_results(cycle_id):
     from .notifications import notify_voters_of_results
 
     return notify_voters_of_results(cycle_id)
+
+
+@shared_task(name="budgeting.tasks.count_cycle", ignore_result=True, acks_late=True)
+def count_cycle(cycle_id, actor_id):
+    """The count an official started in the back office: a minute or more at Seoul's scale, too
+    long for a web request. A refusal (the results were published meanwhile) is logged; a count
+    cut off half-way wrote nothing (one transaction) and is simply started again."""
+    import logging
+
+    from citizens.models import Citizen
+
+    from .errors import BudgetingError
+    from .models import Cycle
+    from .services.tally import cycle_count
+
+    try:
+        cycle_count(actor=Citizen.objects.get(pk=actor_id), cycle=Cycle.objects.get(pk=cycle_id))
+    except BudgetingError as error:
+        logging.getLogger(__name__).warning("The count of cycle %s was refused: %s", cycle_id, error)

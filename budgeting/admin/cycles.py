@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin.org import UnitScopedAdminMixin
@@ -31,7 +32,8 @@ from ..services.cycles import (
     pot_save,
     weights_problem,
 )
-from ..services.tally import cycle_count, results_publish
+from ..services.tally import results_publish
+from ..tasks import count_cycle
 from .implementation import implementation_buttons
 from .projects import request_may_open
 
@@ -198,7 +200,14 @@ class ConfirmForm(forms.Form):
 
 
 def _count(actor, cycle):
-    cycle_count(actor=actor, cycle=cycle)
+    """Checked now (the permission, the vote being over, nothing published), counted after the
+    commit by a task: at Seoul's scale a count takes longer than a web request may."""
+    if cycle.results_published_at is not None:
+        raise BudgetingError(gettext("The results are already published: they can no longer be counted again."))
+    if not rules.has_perm("budgeting.count_votes", actor, cycle):
+        raise BudgetingError(gettext("The vote is not over: it can be counted once it has ended."))
+    cycle_pk, actor_pk = cycle.pk, actor.pk
+    transaction.on_commit(lambda: count_cycle.delay(cycle_pk, actor_pk))
 
 
 def _publish(actor, cycle):
@@ -220,7 +229,8 @@ CYCLE_MOVES = {
                 "on the same ballots. The result stays unpublished, and can be counted again, until you publish it."
             ),
             submit=_("Count"),
-            done=_('The votes of "%(title)s" are counted. Check the results, then publish them.'),
+            done=_('The count of "%(title)s" has started: its results appear here when it is done, from a few '
+                   'seconds to a few minutes. Check them, then publish them.'),
             wrong_state=_("The results are already published: they can no longer be counted again."),
         ),
         Move(
@@ -259,9 +269,14 @@ class CycleAdmin(UnitScopedAdminMixin, MovesMixin, admin.ModelAdmin):
         ("eligibility", {"fields": ["minimum_age", "accepts_residents", "accepts_workers", "accepts_students"]}),
         ("selection", {"fields": ["selection_rule", "weight_votes", "weight_committee", "weight_school",
                                   "weight_proposers", "min_project_votes"]}),
-        ("record", {"fields": ["is_simulation", "source_name", "results_published_at", "assembly_confirmed_at",
+        ("record", {"fields": ["is_simulation", "source_name", "last_counted_at", "results_published_at", "assembly_confirmed_at",
                                "assembly_note", "council_decision", "council_decided_at", "council_note"]}),
     ]
+
+    @admin.display(description=_("last counted at"))
+    def last_counted_at(self, cycle):
+        counted = cycle.results.order_by("-computed_at").values_list("computed_at", flat=True).first()
+        return counted or "-"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -274,10 +289,10 @@ class CycleAdmin(UnitScopedAdminMixin, MovesMixin, admin.ModelAdmin):
         return [(titles.get(name, name), options) for name, options in self.fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
-        record = ["is_simulation", "source_name", "results_published_at", "assembly_confirmed_at", "assembly_note",
+        record = ["is_simulation", "source_name", "last_counted_at", "results_published_at", "assembly_confirmed_at", "assembly_note",
                   "council_decision", "council_decided_at", "council_note"]
         if obj is not None and obj.is_simulation:
-            return [field.name for field in Cycle._meta.fields if field.name != "id"]
+            return [*(field.name for field in Cycle._meta.fields if field.name != "id"), "last_counted_at"]
         if obj is not None and obj.rules_frozen():
             return [*RULE_FIELDS, *record]
         return record

@@ -15,7 +15,7 @@ def _move(name, cycle):
 
 
 def test_an_official_counts_then_publishes(client, official, make_cycle, make_project, make_ballots, city_pot,
-                                           make_citizen):
+                                           make_citizen, django_capture_on_commit_callbacks):
     cycle = make_cycle("assembly")
     proposer = make_citizen()
     funded = make_project(cycle, city_pot(cycle), cost=200 * MILLION, proposer=proposer)
@@ -24,7 +24,8 @@ def test_an_official_counts_then_publishes(client, official, make_cycle, make_pr
     page = client.get(reverse("admin:budgeting_cycle_change", args=[cycle.pk])).content.decode()
     assert _move("count", cycle) in page and _move("publish", cycle) in page
 
-    assert client.post(_move("count", cycle)).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the count runs in a task after the commit
+        assert client.post(_move("count", cycle)).status_code == 302
     assert PotResult.objects.filter(cycle=cycle).exists()
     assert Cycle.objects.get(pk=cycle.pk).results_published_at is None
 
@@ -49,3 +50,26 @@ def test_no_count_while_the_vote_runs(client, request, make_cycle, role):
     assert _move("count", cycle) not in page
     assert client.post(_move("count", cycle)).status_code == 403
     assert not PotResult.objects.filter(cycle=cycle).exists()
+
+
+def test_the_count_runs_after_the_request_not_in_it(client, official, make_cycle, make_project, make_ballots,
+                                                    city_pot, django_capture_on_commit_callbacks):
+    cycle = make_cycle("assembly")
+    make_ballots(cycle, [[make_project(cycle, city_pot(cycle), cost=100 * MILLION)]])
+    client.force_login(official)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(_move("count", cycle)).status_code == 302
+    assert not PotResult.objects.filter(cycle=cycle).exists()  # nothing counted inside the request
+    assert len(callbacks) == 1
+    callbacks[0]()  # the task, as the worker runs it
+    assert PotResult.objects.filter(cycle=cycle).exists()
+    page = client.get(reverse("admin:budgeting_cycle_change", args=[cycle.pk])).content.decode()
+    assert "field-last_counted_at" in page
+
+
+def test_a_simulations_page_is_read_only(client, superuser, make_cycle):
+    cycle = make_cycle("after")
+    Cycle.objects.filter(pk=cycle.pk).update(is_simulation=True)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:budgeting_cycle_change", args=[cycle.pk]))
+    assert page.status_code == 200 and b'name="title_ko"' not in page.content
