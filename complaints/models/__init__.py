@@ -1,0 +1,3 @@
+from .calendar import HolidayChange
+
+__all__ = ["HolidayChange"]
