@@ -4,6 +4,7 @@ is cast and the receipt shown."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import expect
 
 from budgeting.models import BudgetBallot, Cycle, Project
@@ -35,7 +36,8 @@ def _tick(page, title):
 def test_the_meter_follows_the_picks_and_the_ballot_is_cast(signed_in_page, live_server, ballot_ready, citizen):
     cycle = ballot_ready
     page = signed_in_page(citizen)
-    page.goto(live_server.url + reverse("budgeting:ballot", args=[cycle.pk]))
+    with translation.override("ko"):  # the Korean page, whatever language an earlier test left active
+        page.goto(live_server.url + reverse("budgeting:ballot", args=[cycle.pk]))
     meter = page.locator("#ballot-meter")
     assert "0개 선택" in meter.inner_text()
 
