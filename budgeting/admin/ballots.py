@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from citizens.admin_readonly import ReadOnlyModelAdmin
 from citizens.models import Citizen, District
 from citizens.phones import normalize_mobile
 
@@ -124,7 +125,7 @@ class PaperBallotForm(forms.Form):
 
 
 @admin.register(BudgetParticipation)
-class BudgetParticipationAdmin(admin.ModelAdmin):
+class BudgetParticipationAdmin(ReadOnlyModelAdmin):
     list_display = ["cycle", "voter", "channel", "voted_on", "entered_by"]
     list_filter = ["channel", "cycle"]
     list_select_related = ["cycle", "citizen", "entered_by"]
@@ -149,15 +150,6 @@ class BudgetParticipationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _request_runs_cycles(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_paper_ballot"

@@ -9,6 +9,7 @@ Drafts are their proposer's alone: anyone else gets 404.
 
 from urllib.parse import urlencode
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from ..errors import BudgetingError
 from ..forms.projects import ProjectFilterForm, ProjectForm, WithdrawForm
 from ..models import Project
 from ..selectors.cycles import cycle_for_page
+from ..selectors.monitoring import open_concern_count, project_notes
 from ..selectors.projects import implementation_projects, own_projects, project_for_page, project_page, public_projects
 from ..services.projects import (
     edit_refusal,
@@ -87,7 +89,8 @@ def projects(request, cycle):
 def project(request, pk):
     found = project_for_page(request.user, pk)
     return render(request, "budgeting/project_detail.html", {"page": project_page(found, request.user),
-                                                              "project": found, "cycle": found.cycle})
+                                                              "project": found, "cycle": found.cycle,
+                                                              "notes": project_notes(found)})
 
 
 @require_safe
@@ -232,8 +235,13 @@ def my_projects(request):
 @require_safe
 def implementation(request, cycle):
     cycle = cycle_for_page(cycle)
+    published = cycle.results_published_at is not None
     return render(request, "budgeting/implementation.html", {
         "cycle": cycle, "funded": implementation_projects(cycle),
+        # The committee's monitoring: concerns awaiting the city's answer, and the members' page.
+        "open_concerns": open_concern_count(cycle) if published else 0,
+        "may_follow": published and request.user.is_authenticated
+        and rules.has_perm("budgeting.follow_implementation", request.user, cycle),
     })
 
 

@@ -7,7 +7,10 @@ import pytest
 from django.utils import timezone
 
 from budgeting.models import PHASE_ORDER, Cycle, Phase, Pot, Sector
+from citizens.backends import PASSWORD_BACKEND
+from citizens.consents import purposes
 from citizens.models import Citizen, District
+from citizens.services import consent_record
 from governance.models import Committee, Membership, OrgAssignment, OrgUnit
 
 PHASE_DAYS = 10
@@ -36,6 +39,40 @@ def make_citizen(db):
 @pytest.fixture
 def citizen(make_citizen):
     return make_citizen()
+
+
+@pytest.fixture
+def participant(make_citizen):
+    """A citizen who consented and completed their profile (verified, Gangnam, born 1990 unless told)."""
+
+    def make(**fields):
+        citizen = make_citizen(**fields)
+        consent_record(citizen=citizen, answers={item.key: True for item in purposes()})
+        return Citizen.objects.get(pk=citizen.pk)
+
+    return make
+
+
+@pytest.fixture
+def sign_in(client):
+    """The test client signed in as `person` (the citizens' pages take any session)."""
+
+    def login(person):
+        client.force_login(person, backend="citizens.backends.StaffEmailBackend")
+        return client
+
+    return login
+
+
+@pytest.fixture
+def admin_client(client):
+    """The back office opens only to a password session."""
+
+    def login(user):
+        client.force_login(user, backend=PASSWORD_BACKEND)
+        return client
+
+    return login
 
 
 @pytest.fixture

@@ -94,3 +94,24 @@ def test_the_cycle_page_costs_the_same_queries_with_more_pots(client, make_cycle
             assert client.get(_url("cycle", cycle.pk)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_eligibility_and_receipt_check_pages_cost_the_same_queries_with_more_pots(
+    client, make_cycle, participant, city_pot
+):
+    from budgeting.models import Project
+
+    few = make_cycle("vote", year=2032)
+    many = make_cycle("vote", year=2033)
+    for district in District.objects.exclude(code__in=["11680", "11110"])[:15]:
+        pot = Pot.objects.create(cycle=many, district=district, name_ko=district.name_ko, total=10, project_cap=5)
+        Project.objects.create(cycle=many, pot=pot, title="사업", estimated_cost=5, status="feasible",
+                               submitted_at=many.created_at, checked_at=many.created_at)
+    client.force_login(participant())
+    for name in ("eligibility", "verify"):
+        counts = []
+        for cycle in (few, many):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(_url(name, cycle.pk)).status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (name, counts)

@@ -68,18 +68,6 @@ def declare():
 
 
 @pytest.fixture
-def participant(make_citizen):
-    """A citizen who consented and completed their profile (verified, Gangnam, born 1990 unless told)."""
-
-    def make(**fields):
-        citizen = make_citizen(**fields)
-        consent_record(citizen=citizen, answers={item.key: True for item in purposes()})
-        return Citizen.objects.get(pk=citizen.pk)
-
-    return make
-
-
-@pytest.fixture
 def staff_participant(official):
     """The cycle's official, with the consents a participant gives (to reach the citizens' pages)."""
     consent_record(citizen=official, answers={item.key: True for item in purposes()})

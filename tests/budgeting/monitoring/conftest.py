@@ -9,7 +9,6 @@ from django.utils import timezone, translation
 
 import budgeting.admin.monitoring  # noqa: F401 -- registers the ModelAdmin (until budgeting/admin imports it)
 from budgeting.models import Cycle, PotResult, Project, ProjectResult
-from citizens.backends import PASSWORD_BACKEND
 from governance.models import Membership
 
 
@@ -18,26 +17,6 @@ def _messages_in_english():
     """Refusals are checked by their English texts (the msgids)."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def sign_in(client):
-    def login(person):
-        client.force_login(person, backend="citizens.backends.StaffEmailBackend")
-        return client
-
-    return login
-
-
-@pytest.fixture
-def admin_client(client):
-    """The back office opens only to a password session."""
-
-    def login(user):
-        client.force_login(user, backend=PASSWORD_BACKEND)
-        return client
-
-    return login
 
 
 def make_project(cycle, title, *, proposer=None, department=None, pot=None, cost=50_000_000):

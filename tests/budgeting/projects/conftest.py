@@ -13,10 +13,6 @@ from PIL import Image
 import budgeting.admin.projects  # noqa: F401 -- registers the ModelAdmins (until budgeting/admin imports it)
 from budgeting.models import Cycle, PotResult, Project, ProjectResult
 from budgeting.services.projects import project_check_feasibility, project_create, project_submit, project_withdraw
-from citizens.backends import PASSWORD_BACKEND
-from citizens.consents import purposes
-from citizens.models import Citizen
-from citizens.services import consent_record
 from governance.models import OrgAssignment, OrgUnit
 
 from ..conftest import shift_to_phase
@@ -35,40 +31,8 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def participant(make_citizen):
-    """A citizen who consented and completed their profile (verified unless told)."""
-
-    def make(**fields):
-        citizen = make_citizen(**fields)
-        consent_record(citizen=citizen, answers={item.key: True for item in purposes()})
-        return Citizen.objects.get(pk=citizen.pk)
-
-    return make
-
-
-@pytest.fixture
 def proposer(participant):
     return participant(name="홍길동")
-
-
-@pytest.fixture
-def sign_in(client):
-    def login(citizen):
-        client.force_login(citizen, backend="citizens.backends.StaffEmailBackend")
-        return client
-
-    return login
-
-
-@pytest.fixture
-def admin_client(client):
-    """The back office opens only to a password session."""
-
-    def login(user):
-        client.force_login(user, backend=PASSWORD_BACKEND)
-        return client
-
-    return login
 
 
 @pytest.fixture
