@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Civil complaints")
+
+    def ready(self):
+        from . import rules  # noqa: F401 -- registers the permission predicates
+        from .notifications import register_notification_kinds, register_recipients
+
+        register_notification_kinds()
+        register_recipients()
