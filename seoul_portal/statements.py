@@ -19,6 +19,7 @@ query logging), from SQL text made once per model and column list:
   as the ORM converts them.
 """
 
+from contextlib import contextmanager
 from functools import lru_cache
 
 from django.db import connection
@@ -67,10 +68,30 @@ def fetch_from(model, names: tuple, source: str, params) -> list[tuple]:
     `source` a FROM clause (and what follows it) whose rows are the model's table's, named as the
     table (e.g. `some_function(%s) AS "app_model"`), with `params` for its placeholders. The values
     come through the converters values_list() would apply."""
+    return fetch_from_later(model, names, source, params)()
+
+
+def fetch_from_later(model, names: tuple, source: str, params):
+    """fetch_from() in two steps: the statement is executed now, and the function it returns
+    reads the rows, e.g. after the end of a `together()` block, whose statements go out with it."""
     sql, columns, converters = _select_from(model, tuple(names), source, connection.vendor)
-    with connection.cursor() as cursor:
+    cursor = connection.cursor()
+    try:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    except BaseException:
+        cursor.close()
+        raise
+
+    def rows() -> list[tuple]:
+        try:
+            return _converted(cursor.fetchall(), columns, converters)
+        finally:
+            cursor.close()
+
+    return rows
+
+
+def _converted(rows, columns, converters) -> list[tuple]:
     result = []
     for row in rows:
         values = list(row)
@@ -79,6 +100,23 @@ def fetch_from(model, names: tuple, source: str, params) -> list[tuple]:
                 values[index] = converter(values[index], column, connection)
         result.append(tuple(values))
     return result
+
+
+@contextmanager
+def together():
+    """Send the statements executed in the block to PostgreSQL together, and wait for their
+    results once, when the block ends (psycopg's pipeline mode): a ballot's writes cost one round
+    trip instead of one each. Only in a transaction (the block's statements then succeed or fail
+    together with it). An error of any of them is raised when the block ends, as Django's own
+    exception (an IntegrityError for a broken constraint), and the statements after it are not
+    executed. Rows read in the block are read after it (fetch_from_later). Elsewhere (SQLite, or
+    outside a transaction) the statements run one by one, as without the block."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
 
 
 _STAND_IN = -7_364_190_253  # no real parameter has this value

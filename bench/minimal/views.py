@@ -8,9 +8,14 @@ as text. No session, no CSRF, no sign-in, no reading of the poll, no eligibility
 beyond parsing, no template: what is left is the cost of the writes, the yardstick the portal's
 full request is measured against. A second ballot of a citizen fails on the participation's
 unique constraint (409), as in the portal, so that the exactly-once check holds here too.
+
+POST cast-together/<poll_id>/ is the same view with its four statements sent to PostgreSQL
+together (seoul_portal.statements.together, one round trip, as the portal's ballot sends its gate
+and writes): not the yardstick, shown beside it so that the report says what that alone is worth.
 """
 
 import uuid
+from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
@@ -18,6 +23,7 @@ from django.utils import timezone
 
 from audit import ledger
 from audit.models import LedgerEntry
+from seoul_portal.statements import together
 from voting.models import Ballot, Participation
 from voting.ranking import format_ranking
 from voting.services.ballots import ballot_commitment
@@ -43,6 +49,14 @@ def ready(request):
 
 
 def ballot_insert(request, poll_id):
+    return _ballot_insert(request, poll_id, sent_together=False)
+
+
+def ballot_insert_together(request, poll_id):
+    return _ballot_insert(request, poll_id, sent_together=True)
+
+
+def _ballot_insert(request, poll_id, *, sent_together):
     if request.method != "POST":
         return HttpResponse(status=405)
     try:
@@ -59,7 +73,7 @@ def ballot_insert(request, poll_id):
     receipt, salt = ledger.new_receipt(), ledger.new_salt()
     digest = ledger.receipt_digest(receipt)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), (together() if sent_together else nullcontext()), connection.cursor() as cursor:
             insert(
                 cursor,
                 Participation,

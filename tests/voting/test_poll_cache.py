@@ -10,15 +10,15 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import LedgerEntry
-from seoul_portal.statements import fetch_from, insert_row
+from seoul_portal.statements import fetch_from, insert_row, together
 from voting.eligibility import why_cannot_vote
 from voting.errors import VotingError
 from voting.models import Ballot, Participation, Poll
 from voting.poll_cache import SNAPSHOT_FIELDS, ballot_poll, forget_ballot_poll
 from voting.selectors.polls import ballot_queryset
 from voting.services import ballot_cast, poll_close_early
-from voting.services.ballots import StalePoll
-from voting.services.locks import poll_gate_pass
+from voting.services.ballots import ALREADY_VOTED_CONSTRAINTS, StalePoll
+from voting.services.locks import poll_gate_pass, poll_gate_pass_later
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,68 @@ def test_the_gate_passes_with_the_poll_as_values_list_reads_it(make_poll):
 def test_the_gate_is_held_until_commit_so_it_is_passed_in_a_transaction(make_poll):
     with pytest.raises(RuntimeError):
         poll_gate_pass(make_poll().pk, ("status",))
+
+
+# --- Sent together (seoul_portal.statements.together) ---------------------------------------------
+
+
+def test_statements_sent_together_write_and_read_as_one_by_one(make_poll, make_citizen):
+    poll, citizen = make_poll(), make_citizen()
+    with transaction.atomic():
+        with together():
+            gate = poll_gate_pass_later(poll.pk, SNAPSHOT_FIELDS)
+            insert_row(Participation(poll=poll, citizen=citizen, voted_on=date(2026, 1, 2), voter_key="c" * 64))
+        assert gate() == Poll.objects.values_list(*SNAPSHOT_FIELDS).get(pk=poll.pk)
+    assert Participation.objects.filter(poll=poll, citizen=citizen).count() == 1
+
+
+def test_a_broken_constraint_sent_together_is_djangos_integrity_error_and_writes_nothing(make_poll, make_citizen):
+    from django.db import IntegrityError
+
+    from citizens.services import violated_constraint
+
+    poll, citizen, other = make_poll(), make_citizen(), make_citizen()
+    insert_row(Participation(poll=poll, citizen=citizen, voted_on=date(2026, 1, 2), voter_key="d" * 64))
+    with pytest.raises(IntegrityError) as raised, transaction.atomic(), together():
+        insert_row(Participation(poll=poll, citizen=other, voted_on=date(2026, 1, 2), voter_key="e" * 64))
+        insert_row(Participation(poll=poll, citizen=citizen, voted_on=date(2026, 1, 2), voter_key="f" * 64))
+    assert violated_constraint(raised.value) in ALREADY_VOTED_CONSTRAINTS
+    # The statement before the broken one was rolled back with the transaction.
+    assert list(Participation.objects.filter(poll=poll).values_list("citizen_id", flat=True)) == [citizen.pk]
+
+
+@pytest.mark.postgres
+def test_a_ballot_sends_the_gate_and_its_writes_together_gate_first(make_poll, make_citizen, monkeypatch):
+    """The gate and the four writes go out in one pipeline (one round trip), the gate first so
+    that a close that asks later waits for the ballot."""
+    poll, citizen = make_poll(), make_citizen()
+    snapshot = fresh(poll)
+    connection.ensure_connection()
+    pipelines = []
+    opened = type(connection.connection).pipeline
+
+    def counted(self):
+        pipelines.append(self)
+        return opened(self)
+
+    monkeypatch.setattr(type(connection.connection), "pipeline", counted)
+    with CaptureQueriesContext(connection) as queries:
+        ballot_cast(citizen=citizen, poll=snapshot.poll, choices=["1"], snapshot=snapshot)
+    assert len(pipelines) == 1
+    # (The test's own transaction turns the ballot's into a savepoint.)
+    sent = [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
+    assert [sql.split(" ", 1)[0] for sql in sent] == ["SELECT", "INSERT", "INSERT", "INSERT", "INSERT"]
+    assert "voting_poll_pass_gate" in sent[0]
+    assert Participation.objects.filter(poll=poll, citizen=citizen).exists()
+
+
+def test_a_ballot_for_a_poll_closed_meanwhile_is_written_and_rolled_back_together(make_poll, make_citizen, official):
+    """The writes go out with the gate, before its answer is read: a poll closed before the ballot
+    passed the gate refuses it, and the writes leave nothing behind."""
+    poll, citizen = make_poll(), make_citizen()
+    snapshot = fresh(poll)
+    poll_close_early(actor=official, poll=Poll.objects.get(pk=poll.pk), reason="일정 변경")
+    with pytest.raises((VotingError, StalePoll)):
+        ballot_cast(citizen=citizen, poll=snapshot.poll, choices=["1"], snapshot=snapshot)
+    assert nothing_written(poll)
+    assert not LedgerEntry.objects.filter(scope=poll.ledger_scope).exists()

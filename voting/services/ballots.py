@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import ledger
 from audit.services import ledger_append
 from citizens.services import violated_constraint
-from seoul_portal.statements import insert_row
+from seoul_portal.statements import insert_row, together
 
 from ..eligibility import ALREADY_VOTED, poll_window_reason, why_cannot_vote
 from ..errors import VotingError
@@ -29,7 +29,7 @@ from ..models import Ballot, Participation, Poll, age_band
 from ..poll_cache import SNAPSHOT_FIELDS
 from ..ranking import format_ranking
 from ..tallies import tally_add
-from .locks import poll_gate_pass
+from .locks import poll_gate_pass_later
 
 ALREADY_VOTED_CONSTRAINTS = {
     # PostgreSQL names the constraint; SQLite names the columns, which resolve to it too.
@@ -104,18 +104,14 @@ class StalePoll(Exception):  # noqa: N818 -- not an error of the voter's: "try a
 WINDOW_FIELDS = ("id", "status", "opens_at", "closes_at", "hidden_at")
 
 
-def _lock_poll_for_ballot(poll_id):
-    """Pass the poll's gate (shared, until commit) and re-read what decides whether ballots are
-    accepted: a close or hide that committed before is seen, one that asks later waits for us.
-    The poll with those fields (the others deferred), or None when it is gone."""
-    values = poll_gate_pass(poll_id, WINDOW_FIELDS)
+def _poll_for_ballot(values):
+    """The poll as the gate read it (WINDOW_FIELDS, the others deferred), or None when it is gone."""
     return None if values is None else Poll.from_db(connection.alias, WINDOW_FIELDS, values)
 
 
-def _lock_poll_as_snapshot(snapshot):
-    """The gate as above, and the row's SNAPSHOT_FIELDS compared with the snapshot's: the poll as
+def _poll_as_snapshot(values, snapshot):
+    """The row's SNAPSHOT_FIELDS as the gate read them, compared with the snapshot's: the poll as
     the snapshot holds it when they are equal; None when the row is gone; StalePoll otherwise."""
-    values = poll_gate_pass(snapshot.poll.pk, SNAPSHOT_FIELDS)
     if values is None:
         return None
     if values != snapshot.values:
@@ -150,48 +146,19 @@ def ballot_cast(
     salt = ledger.new_salt()
     try:
         with transaction.atomic():
-            current = _lock_poll_as_snapshot(snapshot) if snapshot is not None else _lock_poll_for_ballot(poll.pk)
+            # Pass the poll's gate (shared, until commit) and read what decides whether ballots are
+            # accepted: a close or hide that committed before is seen, one that asks later waits for
+            # us. The gate and the writes go to the database together (one round trip); the writes
+            # count only if the poll, read after the gate, still takes this ballot: otherwise the
+            # exception below rolls them back with the transaction.
+            with together():
+                gate_values = poll_gate_pass_later(poll.pk, SNAPSHOT_FIELDS if snapshot is not None else WINDOW_FIELDS)
+                _write_ballot(citizen=citizen, poll=poll, picks=picks, receipt=receipt, salt=salt, now=now)
+            values = gate_values()
+            current = _poll_as_snapshot(values, snapshot) if snapshot is not None else _poll_for_ballot(values)
             reason = poll_window_reason(current, now) if current else None
             if current is None or reason:
                 raise VotingError(reason.message if reason else _("This poll does not exist."), code=getattr(reason, "code", "gone"))
-            # The rows are written by seoul_portal/statements.py: the INSERTs Model.objects.create() issues.
-            insert_row(
-                Participation(
-                    # citizen_id, not citizen=: the related descriptor's checks cost more than the INSERT's SQL.
-                    poll_id=poll.pk, citizen_id=citizen.pk, voted_on=timezone.localdate(now),
-                    voter_key=voter_key(poll.pk, citizen),
-                )
-            )  # fmt: skip
-            demographics = {
-                "age_band": age_band(citizen.age_on(timezone.localdate(now))),
-                # Residents only: a district named by someone who works or studies there is not theirs.
-                "district_code": (citizen.district_id or "") if citizen.residence_basis in ("", "lives") else "",
-                "gender": citizen.gender or "",
-            }
-            insert_row(
-                Ballot(
-                    poll_id=poll.pk,
-                    choices=picks,
-                    salt=salt,
-                    receipt_digest=ledger.receipt_digest(receipt),
-                    **demographics,
-                )
-            )
-            tally_add(
-                poll_id=poll.pk,
-                question_type=poll.question_type,
-                choices=picks,
-                ranking=format_ranking(picks) if poll.is_ranked else None,
-                **demographics,
-            )
-            ledger_append(
-                scope=poll.ledger_scope,
-                kind="ballot",
-                commitment=ballot_commitment(salt=salt, poll_id=poll.pk, choices=picks),
-                receipt=receipt,
-                # Sealed with others by the periodic task (or below, in batches): never alone.
-                seal_on_commit=False,
-            )
             if settings.LEDGER_SEAL_ON_COMMIT:
                 transaction.on_commit(_mix_and_seal_in_batches, robust=True)
     except IntegrityError as error:
@@ -201,6 +168,48 @@ def ballot_cast(
             ) from None
         raise
     return CastBallot(poll=poll, receipt=receipt)
+
+
+def _write_ballot(*, citizen, poll, picks, receipt, salt, now):
+    """The participation, the anonymous ballot, its counters and its ledger entry."""
+    # The rows are written by seoul_portal/statements.py: the INSERTs Model.objects.create() issues.
+    insert_row(
+        Participation(
+            # citizen_id, not citizen=: the related descriptor's checks cost more than the INSERT's SQL.
+            poll_id=poll.pk, citizen_id=citizen.pk, voted_on=timezone.localdate(now),
+            voter_key=voter_key(poll.pk, citizen),
+        )
+    )  # fmt: skip
+    demographics = {
+        "age_band": age_band(citizen.age_on(timezone.localdate(now))),
+        # Residents only: a district named by someone who works or studies there is not theirs.
+        "district_code": (citizen.district_id or "") if citizen.residence_basis in ("", "lives") else "",
+        "gender": citizen.gender or "",
+    }
+    insert_row(
+        Ballot(
+            poll_id=poll.pk,
+            choices=picks,
+            salt=salt,
+            receipt_digest=ledger.receipt_digest(receipt),
+            **demographics,
+        )
+    )
+    tally_add(
+        poll_id=poll.pk,
+        question_type=poll.question_type,
+        choices=picks,
+        ranking=format_ranking(picks) if poll.is_ranked else None,
+        **demographics,
+    )
+    ledger_append(
+        scope=poll.ledger_scope,
+        kind="ballot",
+        commitment=ballot_commitment(salt=salt, poll_id=poll.pk, choices=picks),
+        receipt=receipt,
+        # Sealed with others by the periodic task (or below, in batches): never alone.
+        seal_on_commit=False,
+    )
 
 
 def _mix_and_seal_in_batches():

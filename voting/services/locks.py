@@ -21,7 +21,7 @@ import hashlib
 
 from django.db import connection
 
-from seoul_portal.statements import fetch_from
+from seoul_portal.statements import fetch_from_later
 
 from ..models import Poll
 
@@ -51,15 +51,27 @@ def _gate(poll_id: int, function: str):
 def poll_gate_pass(poll_id: int, names: tuple) -> tuple | None:
     """A ballot's pass (shared with other ballots, until the transaction ends), then the poll's fields `names` (attnames) as values_list(*names) reads
     them, read after the gate is passed; None when there is no such poll. One statement."""
+    return poll_gate_pass_later(poll_id, names)()
+
+
+def poll_gate_pass_later(poll_id: int, names: tuple):
+    """poll_gate_pass() in two steps: the statement is executed now (in a `together()` block, it
+    goes out with the block's other statements, ahead of them), and the function it returns
+    gives the poll's values (or None), once the block has ended."""
     if connection.vendor == "postgresql":
         _require_transaction()
         source = f"voting_poll_pass_gate(%s, %s, %s) AS {connection.ops.quote_name(Poll._meta.db_table)}"
-        rows = fetch_from(Poll, names, source, [*_gate_key(poll_id), poll_id])
+        rows = fetch_from_later(Poll, names, source, [*_gate_key(poll_id), poll_id])
     else:
         quote = connection.ops.quote_name
         source = f"{quote(Poll._meta.db_table)} WHERE {quote('id')} = %s"
-        rows = fetch_from(Poll, names, source, [poll_id])
-    return rows[0] if rows else None
+        rows = fetch_from_later(Poll, names, source, [poll_id])
+
+    def values() -> tuple | None:
+        found = rows()
+        return found[0] if found else None
+
+    return values
 
 
 def poll_gate_shut(poll_id: int):
