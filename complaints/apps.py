@@ -12,3 +12,9 @@ class ComplaintsConfig(AppConfig):
 
         register_notification_kinds()
         register_recipients()
+        from .my_seoul import register_my_seoul_panel
+
+        register_my_seoul_panel()
+        from .inbound.mail import connect_inbound_email
+
+        connect_inbound_email()

@@ -95,20 +95,26 @@ def register_recipients():
     register_recipient_resolver(ComplaintFollower, _resolve_follower)
 
 
-def track_url(complaint) -> str:
-    with translation.override(complaint.language or "ko"):
+def track_url(complaint, language=None) -> str:
+    """The tracking page in `language` (default: the complaint's, i.e. its filer's)."""
+    with translation.override(language or complaint.language or "ko"):
         path = reverse("complaints:track")
     return f"{settings.PUBLIC_BASE_URL}{path}?number={complaint.tracking_number}"
 
 
-def base_context(complaint) -> dict:
+def admin_url(complaint) -> str:
+    """The complaint's page in the officials' back office (outside the language prefixes)."""
+    return settings.PUBLIC_BASE_URL + reverse("admin:complaints_complaint_change", args=[complaint.pk])
+
+
+def base_context(complaint, language=None) -> dict:
     local_due = timezone.localtime(complaint.due_at) if complaint.due_at else None
     return {
         "complaint_id": complaint.pk,
         "tracking_number": complaint.tracking_number,
         "title": complaint.title,
         "due_at": local_due.strftime("%Y-%m-%d %H:%M") if local_due else "",
-        "track_url": track_url(complaint),
+        "track_url": track_url(complaint, language),
     }
 
 
@@ -132,6 +138,16 @@ def notify_followers(complaint, kind: str, *, key_suffix: str = "", **context) -
         ):
             continue
         key = f"complaints:{kind}:{complaint.pk}:follower:{follower.pk}" + (f":{key_suffix}" if key_suffix else "")
+        # The link in the follower's language, not the filer's: the message is rendered in theirs.
+        language = (follower.citizen or follower.contact).language
         written += notify(recipient=ComplaintFollower(follower), kind=kind,
-                          context={**base_context(complaint), **context}, key=key)  # fmt: skip
+                          context={**base_context(complaint, language), **context}, key=key)  # fmt: skip
     return written
+
+
+def notify_unit_head(complaint, head, kind: str, *, key_suffix: str = "", **context) -> list:
+    """An official (a unit head) hears of `kind` about the complaint, by their own channels and
+    in their language; key: kind, complaint, official (and suffix)."""
+    key = f"complaints:{kind}:{complaint.pk}:official:{head.pk}" + (f":{key_suffix}" if key_suffix else "")
+    context = {**base_context(complaint, head.language), "admin_url": admin_url(complaint), **context}
+    return notify(recipient=head, kind=kind, context=context, key=key)

@@ -11,6 +11,9 @@ from .models import RouterModel
 
 _MODEL_CACHE_KEY = "complaints:router-model"
 _MODEL_CACHE_SECONDS = 300
+# This process's copy of the model in use, by primary key: the shared cache names the model (a
+# small value every process reads), the parameters are read from the database once per process.
+_loaded: dict[int, RouterModel] = {}
 
 
 @dataclass(frozen=True)
@@ -20,17 +23,35 @@ class Suggestion:
     confidence: float | None = None
 
 
+def _newest_useful_pk() -> int:
+    """The newest trained model that beat its majority-class baseline (0: none)."""
+    recent = RouterModel.objects.defer("parameters").order_by("-trained_at", "-pk")[:5]
+    return next((model.pk for model in recent if model.beats_baseline), 0)
+
+
 def current_model() -> RouterModel | None:
-    """The newest trained model that beat its majority-class baseline (cached for a few minutes)."""
-    model = cache.get(_MODEL_CACHE_KEY)
+    """The model routing uses (the name cached for a few minutes), or None before training."""
+    pk = cache.get(_MODEL_CACHE_KEY)
+    if pk is None:
+        pk = _newest_useful_pk()
+        cache.set(_MODEL_CACHE_KEY, pk, _MODEL_CACHE_SECONDS)
+    if not pk:
+        return None
+    model = _loaded.get(pk)
     if model is None:
-        model = next((m for m in RouterModel.objects.order_by("-trained_at", "-pk")[:5] if m.beats_baseline), False)
-        cache.set(_MODEL_CACHE_KEY, model, _MODEL_CACHE_SECONDS)
-    return model or None
+        model = RouterModel.objects.filter(pk=pk).first()
+        if model is None:  # deleted since it was cached
+            forget_model()
+            return None
+        _loaded.clear()
+        _loaded[pk] = model
+    return model
 
 
 def forget_model():
+    """After training (or deleting) a model: every process looks the model up again."""
     cache.delete(_MODEL_CACHE_KEY)
+    _loaded.clear()
 
 
 def route(*, category, title: str, description: str) -> Suggestion:

@@ -7,22 +7,34 @@ only the moves they allow.
   (the intake desk of the 120 call centre) handles every unit's complaints.
 - The receiving unit of a transfer accepts or disputes it; a coordinator decides a disputed one.
 - The intake desk (`triage_complaint`) completes SMS and email complaints and may answer at once.
-- The filer (a citizen, signed in) rates the answer and asks for an additional answer.
+- The filer rates the answer and asks for an additional answer: a citizen signed in, or a guest
+  who proved the filing in this session (complaints/proofs.py).
+
+`MOVE_PERMISSIONS` lists, for each permission that moves a complaint, the role and the move.
 """
 
 import rules
+from django.contrib.auth.backends import ModelBackend
 
 from governance.selectors.org import visible_unit_ids
 
-from .states import Move, allowed
+from .proofs import FilingProof
+from .states import Move, Status, allowed
 
 
 def _is_official(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
 
 
+# The model permissions alone (given to the user or their groups; all of them to a superuser).
+# Not `user.has_perm`: a rule below is registered under a model permission's own name
+# ("complaints.file_for_caller"), and for an official without that permission `user.has_perm`
+# goes on to the rules backend, back to the rule, and round again without end.
+_model_permissions = ModelBackend()
+
+
 def _has(user, codename) -> bool:
-    return _is_official(user) and user.has_perm(f"complaints.{codename}")
+    return _is_official(user) and _model_permissions.has_perm(user, f"complaints.{codename}")
 
 
 @rules.predicate
@@ -64,7 +76,22 @@ def files_for_callers(user):
 
 @rules.predicate
 def is_filer(user, complaint):
-    return bool(getattr(user, "is_authenticated", False) and complaint is not None and complaint.citizen_id == user.pk)
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and complaint is not None
+        and complaint.citizen_id == user.pk
+    )  # fmt: skip
+
+
+@rules.predicate
+def proves_filing(user, complaint):
+    """A visitor who proved, without signing in, that they filed this complaint (complaints/proofs.py)."""
+    return isinstance(user, FilingProof) and complaint is not None and user.complaint_id == complaint.pk
+
+
+@rules.predicate
+def has_answer(user, complaint):
+    """The complaint carries an answer the filer may rate (answered, or closed after one)."""
+    return complaint is not None and complaint.status in (Status.ANSWERED, Status.CLOSED)
 
 
 def _state_allows(move):
@@ -77,20 +104,26 @@ def _state_allows(move):
 
 handles = in_units_of | handles_any_unit
 
+# The permissions that move a complaint: who may make the move (the role), and the move, whose
+# states (complaints/states.py) say when. A service tells "not your role" from "not in this state"
+# with this table: the second is an IllegalMove.
+MOVE_PERMISSIONS = {
+    "assign": (handles, Move.ASSIGN),
+    "start": (handles, Move.START),
+    "transfer": (handles, Move.TRANSFER),
+    "accept_transfer": (receives_transfer | handles_any_unit, Move.ACCEPT_TRANSFER),
+    "dispute_transfer": (receives_transfer, Move.ACCEPT_TRANSFER),
+    "coordinate": (is_coordinator, Move.ACCEPT_TRANSFER),
+    "answer": (handles | is_triage_desk, Move.ANSWER),
+    "reject": (handles, Move.REJECT),
+    "mark_duplicate": (handles | is_triage_desk, Move.MARK_DUPLICATE),
+    "close": (handles, Move.CLOSE),
+    "reopen": (is_filer | proves_filing, Move.REOPEN),
+}
+
 rules.add_perm("complaints.view_in_queue", handles | is_triage_desk)
-rules.add_perm("complaints.assign", handles & _state_allows(Move.ASSIGN))
-rules.add_perm("complaints.start", handles & _state_allows(Move.START))
-rules.add_perm("complaints.transfer", handles & _state_allows(Move.TRANSFER))
-rules.add_perm(
-    "complaints.accept_transfer", (receives_transfer | handles_any_unit) & _state_allows(Move.ACCEPT_TRANSFER)
-)
-rules.add_perm("complaints.dispute_transfer", receives_transfer & _state_allows(Move.ACCEPT_TRANSFER))
-rules.add_perm("complaints.coordinate", is_coordinator & _state_allows(Move.ACCEPT_TRANSFER))
-rules.add_perm("complaints.answer", (handles | is_triage_desk) & _state_allows(Move.ANSWER))
-rules.add_perm("complaints.reject", handles & _state_allows(Move.REJECT))
-rules.add_perm("complaints.mark_duplicate", (handles | is_triage_desk) & _state_allows(Move.MARK_DUPLICATE))
-rules.add_perm("complaints.close", handles & _state_allows(Move.CLOSE))
+for _name, (_role, _move) in MOVE_PERMISSIONS.items():
+    rules.add_perm(f"complaints.{_name}", _role & _state_allows(_move))
 rules.add_perm("complaints.triage", is_triage_desk)
 rules.add_perm("complaints.file_for_caller", files_for_callers)
-rules.add_perm("complaints.reopen", is_filer & _state_allows(Move.REOPEN))
-rules.add_perm("complaints.rate", is_filer)
+rules.add_perm("complaints.rate", (is_filer | proves_filing) & has_answer)

@@ -12,6 +12,7 @@ complaint's status asks `check_move` first, so an illegal move raises before any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .errors import ComplaintError
 
@@ -24,7 +25,8 @@ class Status(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     REOPENED = "reopened", _("Additional answer requested")
     CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
+    # In context: elsewhere on the site "Rejected" is a proposal voted down (부결), not a complaint 반려.
+    REJECTED = "rejected", pgettext_lazy("complaint status", "Rejected")
     DUPLICATE = "duplicate", _("Duplicate")
 
 
@@ -43,7 +45,7 @@ class Move(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
     ACCEPT_TRANSFER = "accept_transfer", _("Accept the transfer")
     ANSWER = "answer", _("Answer")
-    REJECT = "reject", _("Reject")
+    REJECT = "reject", pgettext_lazy("complaint move", "Reject")
     MARK_DUPLICATE = "mark_duplicate", _("Mark as duplicate")
     REOPEN = "reopen", _("Request an additional answer")
     CLOSE = "close", _("Close")

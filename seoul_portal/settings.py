@@ -204,6 +204,8 @@ CELERY_BEAT_SCHEDULE = {
     "voting-mix-ballots": {"task": "voting.tasks.mix_ballots", "schedule": 60.0},
     # The same for participatory budgeting's ballots (budgeting/services/mixing.py).
     "budgeting-mix-ballots": {"task": "budgeting.tasks.mix_ballots", "schedule": 60.0},
+    # Flags overdue complaints (alerting unit heads) and sends 30-day progress notices; safe to run twice.
+    "complaints-escalate": {"task": "complaints.tasks.escalate_complaints", "schedule": 15 * 60.0},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -310,6 +312,18 @@ PROPOSALS_DEBATE_DAYS = env_int("PROPOSALS_DEBATE_DAYS", 30)
 PROPOSALS_MAYOR_THRESHOLD = env_int("PROPOSALS_MAYOR_THRESHOLD", 1000)
 # A debate with this many participants can become a participatory-budget project.
 PROPOSALS_BUDGET_THRESHOLD = env_int("PROPOSALS_BUDGET_THRESHOLD", 1000)
+
+# The complaints map's tile server, e.g. https://tiles.example.org/{z}/{x}/{y}.png (Web Mercator
+# XYZ tiles); its origin is added to the map pages' img-src. Empty: the district boundaries alone.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+
+# Open311 GeoReport v2 (/open311/v2/): the jurisdiction this endpoint serves, the posts one API key
+# may make a minute, and the discovery changeset (bump it when categories or their questions change,
+# so that apps refresh what they cached).
+OPEN311_JURISDICTION_ID = "seoul.go.kr"
+OPEN311_POSTS_PER_MINUTE = 60
+OPEN311_CHANGESET = "2026-11-27T00:00:00+09:00"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ko"

@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.urls")),
     path("anymail/", include("notifications.anymail_urls")),
+    path("complaints-inbound/", include("complaints.inbound.urls")),
+    path("open311/v2/", include("complaints.open311.urls")),
 ]
 
 # Korean at the root, English under /en/.

@@ -153,6 +153,13 @@ class Complaint(models.Model):
         indexes = [
             # An official's queue: their unit's open complaints by deadline.
             models.Index(fields=["unit", "status", "due_at"], name="complaint_unit_queue"),
+            # ... and newest first, the back office's default order.
+            models.Index(fields=["unit", "-received_at", "-id"], name="complaint_unit_recent"),
+            # "Someone already reported this": open complaints of a category in a box around a pin.
+            models.Index(
+                fields=["category", "latitude", "longitude"], name="complaint_open_nearby",
+                condition=Q(status__in=["received", "assigned", "in_progress", "transferred", "reopened"]),
+            ),  # fmt: skip
             # Escalation: open complaints past their deadline.
             models.Index(
                 fields=["due_at"],

@@ -13,7 +13,9 @@ from audit.services import audit_record
 from ..errors import ComplaintError
 from ..models import Complaint, ComplaintEvent, Follower, Satisfaction, Transfer
 from ..notifications import notify_filer, notify_followers
-from ..states import FINISHED_STATES, Move, Status, check_move
+from ..proofs import person_or_none
+from ..rules import MOVE_PERMISSIONS, is_filer
+from ..states import FINISHED_STATES, IllegalMove, Move, Status, allowed, check_move
 from .intake import refuse_html
 
 ANSWER_MAX_LENGTH = 8_000
@@ -21,11 +23,16 @@ REASON_MAX_LENGTH = 2_000
 
 
 def _require(actor, permission, complaint):
-    if not rules.has_perm(f"complaints.{permission}", actor, complaint):
-        if not rules.has_perm("complaints.view_in_queue", actor, complaint) and permission not in ("reopen", "rate"):
-            raise ComplaintError(_("This complaint is not in your unit's queue."), code="forbidden")
-        # The actor may work on it, but not this move now: say why (an illegal move, or a role).
-        raise ComplaintError(_("You may not do this with this complaint now."), code="forbidden")
+    """Raise unless `actor` may do `permission` with the complaint now: IllegalMove when the role
+    allows it but the complaint's state does not (nothing else to fix), else "forbidden"."""
+    if rules.has_perm(f"complaints.{permission}", actor, complaint):
+        return
+    role, move = MOVE_PERMISSIONS.get(permission, (None, None))
+    if role is not None and role.test(actor, complaint) and not allowed(move, complaint.status):
+        raise IllegalMove(move, complaint.status)
+    if permission not in ("reopen", "rate") and not rules.has_perm("complaints.view_in_queue", actor, complaint):
+        raise ComplaintError(_("This complaint is not in your unit's queue."), code="forbidden")
+    raise ComplaintError(_("You may not do this with this complaint now."), code="forbidden")
 
 
 def _locked(complaint) -> Complaint:
@@ -51,7 +58,7 @@ def _move(complaint, move, *, actor, now, note="", unit=None, public=True, **cha
     complaint.save()
     ComplaintEvent.objects.create(
         complaint=complaint, at=now, kind=ComplaintEvent.Kind.MOVE, move=move, from_status=before,
-        to_status=complaint.status, actor=actor, unit=unit or complaint.unit, note=note, is_public=public,
+        to_status=complaint.status, actor=person_or_none(actor), unit=unit or complaint.unit, note=note, is_public=public,
     )  # fmt: skip
     audit_record(actor=actor, action=f"complaint.{move}", target=complaint,
                  summary={"from": before, "to": complaint.status})  # fmt: skip
@@ -67,6 +74,9 @@ def complaint_assign(*, actor, complaint, assignee=None, now=None) -> Complaint:
         _require(actor, "assign", complaint)
         if complaint.category_id is None:
             raise ComplaintError(_("Give the complaint a category first (triage)."), code="invalid")
+        if assignee is not None and not rules.has_perm("complaints.view_in_queue", assignee, complaint):
+            raise ComplaintError(_("The official in charge must be an active official of the complaint's unit."),
+                                 field="assignee")  # fmt: skip
         complaint = _move(complaint, Move.ASSIGN, actor=actor, now=now, assignee=assignee or complaint.assignee)
         notify_filer(complaint, "complaint_assigned", unit_ko=complaint.unit.name_ko, unit_en=complaint.unit.name_en)
     return complaint
@@ -186,10 +196,9 @@ def complaint_answer(*, actor, complaint, answer, now=None) -> Complaint:
             complaint.unit = complaint.category.default_unit
         complaint = _move(complaint, Move.ANSWER, actor=actor, now=now, answer=answer, answered_at=now,
                           answered_by=actor)  # fmt: skip
-        round_key = str(complaint.answer_round)
-        excerpt = answer if len(answer) <= 60 else answer[:59] + "…"
-        notify_filer(complaint, "complaint_answered", key_suffix=round_key, answer=answer, answer_excerpt=excerpt)
-        notify_followers(complaint, "complaint_answered", key_suffix=round_key, answer=answer, answer_excerpt=excerpt)
+        notify_filer(complaint, "complaint_answered", key_suffix=str(complaint.answer_round), answer=answer,
+                     answer_excerpt=_answer_excerpt(answer))  # fmt: skip
+        _notify_answer_to_followers(complaint)
     return complaint
 
 
@@ -241,7 +250,20 @@ def complaint_mark_duplicate(*, actor, complaint, original, now=None) -> Complai
                                           actor=actor, note=complaint.tracking_number, is_public=False)  # fmt: skip
         notify_filer(complaint, "complaint_duplicate", original_number=original.tracking_number,
                      original_status=original.status)  # fmt: skip
+        if moved and original.status in (Status.ANSWERED, Status.CLOSED):
+            # The original was answered already: the followers just moved over hear that answer
+            # now (the others heard it when it was given; their keys make this a no-op for them).
+            _notify_answer_to_followers(original)
     return complaint
+
+
+def _answer_excerpt(answer: str) -> str:
+    return answer if len(answer) <= 60 else answer[:59] + "…"
+
+
+def _notify_answer_to_followers(complaint):
+    notify_followers(complaint, "complaint_answered", key_suffix=str(complaint.answer_round),
+                     answer=complaint.answer, answer_excerpt=_answer_excerpt(complaint.answer))  # fmt: skip
 
 
 def complaint_reopen(*, actor, complaint, reason, now=None) -> Complaint:
@@ -285,14 +307,14 @@ def complaint_rate(*, actor, complaint, rating, comment="", now=None) -> Satisfa
     refuse_html(comment, "comment")
     with transaction.atomic():
         complaint = _locked(complaint)
-        _require(actor, "rate", complaint)
-        if complaint.status not in FINISHED_STATES or complaint.answered_at is None:
+        if is_filer.test(actor, complaint) and (complaint.status not in FINISHED_STATES or complaint.answered_at is None):
             raise ComplaintError(_("Only an answered complaint can be rated."), code="invalid")
+        _require(actor, "rate", complaint)
         if Satisfaction.objects.filter(complaint=complaint, answer_round=complaint.answer_round).exists():
             raise ComplaintError(_("You have already rated this answer."), code="conflict")
         rating_row = Satisfaction.objects.create(complaint=complaint, answer_round=complaint.answer_round,
                                                  rating=rating, comment=comment, rated_at=now)  # fmt: skip
-        ComplaintEvent.objects.create(complaint=complaint, at=now, kind=ComplaintEvent.Kind.RATED, actor=actor,
+        ComplaintEvent.objects.create(complaint=complaint, at=now, kind=ComplaintEvent.Kind.RATED, actor=person_or_none(actor),
                                       note=str(rating), is_public=False)  # fmt: skip
         audit_record(actor=actor, action="complaint.rate", target=complaint, summary={"rating": rating})
     return rating_row

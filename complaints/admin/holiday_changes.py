@@ -1,10 +1,10 @@
-"""The back office of complaints: for now the table of holiday changes the deadlines count on."""
+"""The table of holiday changes the deadlines count on (complaints/calendar.py)."""
 
 from django.contrib import admin
 
 from audit.services import audit_record
 
-from .models import HolidayChange
+from ..models import HolidayChange
 
 
 @admin.register(HolidayChange)

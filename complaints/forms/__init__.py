@@ -1,0 +1,1 @@
+"""The forms of the complaint pages, one module per page."""
