@@ -52,6 +52,8 @@ seed: install
 # factor such as 0.05; BENCH_ARGS passes more options (e.g. --keep, --strict, --requests 100).
 # CHANNEL=voting: results at 1,000,000 ballots vs 1,000, then ballots cast under load through
 # gunicorn, driven by wrk (apt-get install -y wrk; BENCH_ARGS=--no-load skips that part).
+# CHANNEL=complaints: the queue, public list, tracking and Open311 at 1,000,000 complaints vs 1,000,
+# then complaints filed through the web form and Open311 under load (the same wrk and --no-load).
 SCALE ?= seoul
 CHANNEL ?= proposals
 bench: install

@@ -1,5 +1,6 @@
 """Throughput under load: real servers (gunicorn on 127.0.0.1) driven by wrk, for a channel's LOAD
-scenarios (issue 5: ballots cast by many signed-in citizens), on one seeded database.
+scenarios (issue 5: ballots cast by many signed-in citizens; issue 7: complaints filed through the
+web form and Open311), on one seeded database.
 
 Run by bench/run.py on the biggest dataset, in its own process (DATABASE_URL points at it):
 
@@ -9,7 +10,7 @@ Per scenario, every variant's server starts (the same gunicorn command: worker c
 timeout; the same database and cache; only the settings module differs), then each variant gets
 an untimed warm-up, which also estimates its rate; then rounds take turns (portal, minimal,
 portal, ...), each wrk run sending --connections for --seconds. Every request changes something
-once (a ballot by a citizen who has not voted), so a round's requests are prepared beforehand,
+once (a ballot by a citizen who has not voted, a complaint), so a round's requests are prepared beforehand,
 sized from the rate seen so far, each used once: a wrk thread that runs out stops, and the round
 is flagged (its figure would understate). Afterwards the scenario checks what the requests did
 (exactly once). Loopback only; wrk (the `wrk` package: `apt-get install -y wrk`) must be installed.
@@ -126,9 +127,14 @@ def parse_wrk_output(output: str) -> dict:
     raise LoadError(f"wrk printed no result line:\n{output[-2000:]}")
 
 
-def run_wrk(wrk, base_url, lines, *, seconds, connections, threads, workdir, label, idle_path="/", ok_location=""):
+def run_wrk(
+    wrk, base_url, lines, *, seconds, connections, threads, workdir, label, idle_path="/", ok_location="",
+    ok_pattern="", ok_statuses=None,
+):  # fmt: skip
     """ok_location: the Location of a 303 that counts as a success, as a 200 does (e.g. the page a
-    ballot's POST redirects to: Post/Redirect/Get); "" when only a 200 does."""
+    ballot's POST redirects to: Post/Redirect/Get); "" when only a 200 does. ok_pattern: a Lua
+    pattern a 303's Location may match instead (each request its own result page). ok_statuses:
+    the statuses that are a success by themselves (default (200,); () for none)."""
     threads = max(1, min(threads, connections))
     requests_file = Path(workdir) / f"{label}.tsv"
     write_requests(requests_file, lines)
@@ -136,6 +142,9 @@ def run_wrk(wrk, base_url, lines, *, seconds, connections, threads, workdir, lab
         wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
         "-s", str(WRK_SCRIPT), base_url, "--", str(requests_file), str(threads), idle_path, ok_location,
     ]  # fmt: skip
+    if ok_pattern or ok_statuses is not None:
+        statuses = (200,) if ok_statuses is None else ok_statuses
+        command += [ok_pattern, ",".join(str(status) for status in statuses) or "-"]
     completed = subprocess.run(  # noqa: S603
         command, capture_output=True, text=True, check=False, timeout=seconds + 120
     )
@@ -186,6 +195,7 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
                 wrk, server.base_url, lines, seconds=seconds, connections=args.connections,
                 threads=args.wrk_threads, workdir=workdir, label=label, idle_path=server.variant.ready_path,
                 ok_location=scenario.ok_location(context, server.variant.name) if scenario.ok_location else "",
+                ok_pattern=scenario.ok_pattern, ok_statuses=scenario.ok_statuses,
             )  # fmt: skip
             accepted[server.variant.name] += result["ok"]
             sent[server.variant.name] += result["sent"]
@@ -226,9 +236,10 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
     for problem in problems:
         write(f"    CHECK FAILED: {problem}")
     if not problems:
-        write("    checks passed: every accepted response is one ballot, counted once")
+        write(f"    checks passed: {scenario.checks}")
     return {
         "describe": scenario.describe,
+        "checks": scenario.checks,
         "min_ratio": scenario.min_ratio,
         "variants": results,
         "accepted": accepted,

@@ -211,11 +211,13 @@ class LoadVerdict:
     scenario: str
     variants: tuple  # Throughput per variant; the first is measured against the last
     ratio: float | None
-    min_ratio: float
+    min_ratio: float | None  # None: a single variant, no ratio to meet
     problems: tuple = ()
 
     @property
     def ratio_ok(self) -> bool:
+        if self.min_ratio is None:
+            return True
         return self.ratio is not None and self.ratio >= self.min_ratio
 
     @property

@@ -9,6 +9,9 @@ SEOUL = {
     # Participatory budgeting (issue 6): the results pages of a cycle of 40,000 voters and 400,000
     # project votes (10 picks each: 5 in the city-wide pot, 5 in their district's).
     "budgeting": {"voters": 40_000, "project_votes": 400_000},
+    # Integrated civil complaints (issue 7): a million complaints, about five months of Seoul's
+    # ~7,000 a day, in every state and channel, with their events, followers and transfers.
+    "complaints": {"complaints": 1_000_000},
 }
 # The budgeting cycle's projects, the same at every scale (only the voters grow): the city-wide
 # pot's, and each of the 25 district pots'.
@@ -23,11 +26,12 @@ MIN_POLLS = 250
 # What a run of each channel compares: the size that names a dataset, the dataset whose query
 # counts every other must equal, and how much smaller the small dataset is than the big one.
 # Issue 4: 100,000 proposals vs 1,000 (queries as at 100); issue 5: 1,000,000 ballots vs 1,000;
-# issue 6: 40,000 voters vs 400.
+# issue 6: 40,000 voters vs 400; issue 7: 1,000,000 complaints vs 1,000.
 MEASURES = {
     "proposals": {"title": "Democratic Seoul", "size": "proposals", "baseline": 100, "ratio": 100},
     "voting": {"title": "M-Voting", "size": "ballots", "baseline": 1_000, "ratio": 1_000},
     "budgeting": {"title": "Participatory budgeting", "size": "voters", "baseline": 400, "ratio": 100},
+    "complaints": {"title": "Integrated civil complaints", "size": "complaints", "baseline": 1_000, "ratio": 1_000},
 }
 
 

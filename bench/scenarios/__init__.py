@@ -49,7 +49,8 @@ class LoadScenario:
     run, warm-ups included (a request sent but not answered, in flight when a run ended, may have
     done its work: accepted <= done <= sent). A 200 is accepted, and so is a 303 to
     ok_location(context, variant) when given (a POST that redirects to its result page: the
-    redirect is the request's answer; the page is another request).
+    redirect is the request's answer; the page is another request), or to a Location matching
+    ok_pattern.
     """
 
     name: str
@@ -57,11 +58,19 @@ class LoadScenario:
     variants: tuple
     requests: Callable[[dict, str, int], list]
     check: Callable[[dict, dict], list]
-    min_ratio: float = 0.5
+    # The first variant's throughput over the last one's must reach this; None: one variant, the
+    # throughput is reported as it is (nothing to compare it with).
+    min_ratio: float | None = 0.5
     ok_location: Callable[[dict, str], str] | None = None
+    # A Lua pattern a 303's Location may match instead (a result page per request), and the
+    # statuses that succeed by themselves (None: 200; (): none, e.g. a form shown again is a failure).
+    ok_pattern: str = ""
+    ok_statuses: tuple | None = None
+    # What check() verified, printed when it passes.
+    checks: str = "every accepted response is one ballot, counted once"
 
 
 def channel_scenarios(channel):
-    from . import budgeting, proposals, voting
+    from . import budgeting, complaints, proposals, voting
 
-    return {"proposals": proposals, "voting": voting, "budgeting": budgeting}[channel]
+    return {"proposals": proposals, "voting": voting, "budgeting": budgeting, "complaints": complaints}[channel]

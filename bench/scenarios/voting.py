@@ -25,11 +25,11 @@ counters must equal a recount of the poll's ballots.
 import random
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from . import LoadScenario, LoadVariant, Scenario
+from .citizens import fresh_citizens, signed_in_sessions
 
 # The portal served as in production, on plain HTTP on the loopback (TLS ends at the proxy).
 SERVER_ENVIRONMENT = {
@@ -63,34 +63,11 @@ def _sign_in_reader(client, context, number):
         client.force_login(context["reader"])
 
 
-def _fresh_citizens(count, *, seed):
-    """`count` citizens who have never voted, written like the seed's (bulk COPY); their ids."""
-    from bench.seeding.bulk import BulkLoader, reset_sequences
-    from bench.seeding.citizens import seed_citizens
-    from bench.seeding.korean import KoreanText
-    from citizens.models import Citizen, Consent, District
-
-    rng = random.Random(seed)
-    loader = BulkLoader()
-    with transaction.atomic():
-        block = seed_citizens(
-            loader,
-            count=count,
-            rng=rng,
-            text=KoreanText(rng, ["강남구"]),
-            now=timezone.now(),
-            district_codes=list(District.objects.values_list("code", flat=True)),
-        )
-        loader.flush()
-        reset_sequences(Citizen, Consent)
-    return block.ids
-
-
 def prepare(context, *, requests):
     """One signed-in reader for the poll page (the vote form): a citizen who has not voted."""
     from citizens.models import Citizen
 
-    context["reader"] = Citizen.objects.get(pk=_fresh_citizens(1, seed=11)[0])
+    context["reader"] = Citizen.objects.get(pk=fresh_citizens(1, seed=11)[0])
     return context
 
 
@@ -133,7 +110,7 @@ class _LoadCitizens:
 
         while len(self.available) < count:
             self.batches += 1
-            ids = _fresh_citizens(max(count - len(self.available), 2_000), seed=1000 + self.batches)
+            ids = fresh_citizens(max(count - len(self.available), 2_000), seed=1000 + self.batches)
             today = timezone.localdate()
             citizens = Citizen.objects.filter(pk__in=ids).order_by("pk")
             for citizen in citizens.only("birth_date", "district", "gender", "residence_basis", "phone_index"):
@@ -168,55 +145,6 @@ def _cast_url(poll_id):
         raise LoadError("The portal has no voting:cast view (POST /votes/<pk>/vote/) yet.") from None
 
 
-def _signed_in_sessions(citizen_ids):
-    """A session per citizen as sign-in leaves it (login() through the phone-code backend), and a
-    CSRF cookie with its form token: what the citizen's browser holds when the vote form is shown.
-
-    Written in bulk as the cached_db engine's save() writes one: the row with the encoded data,
-    and the same data in the cache (where a real sign-in a moment earlier would have left it)."""
-    from datetime import timedelta
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.core.cache import caches
-    from django.http import HttpRequest
-    from django.middleware.csrf import get_token
-    from django.utils.crypto import get_random_string
-
-    from citizens.backends import PHONE_CODE_BACKEND
-    from citizens.models import Citizen
-
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    model = store_class.get_model_class()
-    expires = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    in_cache = hasattr(store_class, "cache_key_prefix")  # cached_db (the portal's) or cache
-    citizens = Citizen.objects.in_bulk(citizen_ids)
-    rows, cached, sessions = [], {}, {}
-    for citizen_id in citizen_ids:
-        citizen = citizens[citizen_id]
-        data = {
-            SESSION_KEY: str(citizen.pk),
-            BACKEND_SESSION_KEY: PHONE_CODE_BACKEND,
-            HASH_SESSION_KEY: citizen.get_session_auth_hash(),
-        }
-        store = store_class(session_key=get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789"))
-        rows.append(model(session_key=store.session_key, session_data=store.encode(data), expire_date=expires))
-        if in_cache:
-            cached[store.cache_key] = data
-        page = HttpRequest()
-        token = get_token(page)
-        cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
-            f"{settings.CSRF_COOKIE_NAME}={page.META['CSRF_COOKIE']}"
-        )
-        sessions[citizen_id] = (cookie, token)
-    model.objects.bulk_create(rows, batch_size=1_000)
-    if cached:
-        caches[settings.SESSION_CACHE_ALIAS].set_many(cached, settings.SESSION_COOKIE_AGE)
-    return sessions
-
-
 def _accepted_redirect(context, variant):
     """The portal answers a ballot with a 303 to the poll's receipt page; the minimal view with 200."""
     if variant != "portal":
@@ -233,7 +161,7 @@ def _ballot_requests(context, variant, count):
     voters = state.take(count)
     if variant == "portal":
         url = _cast_url(poll_id)
-        sessions = _signed_in_sessions([voter[0] for voter in voters])
+        sessions = signed_in_sessions([voter[0] for voter in voters])
         lines = []
         for citizen_id, *_details in voters:
             cookie, token = sessions[citizen_id]
@@ -241,7 +169,8 @@ def _ballot_requests(context, variant, count):
         return lines
     from voting.services.ballots import voter_key
 
-    url = reverse("minimal_cast", urlconf="bench.minimal.urls", args=[poll_id])
+    name = "minimal_cast_together" if variant == "minimal_together" else "minimal_cast"
+    url = reverse(name, urlconf="bench.minimal.urls", args=[poll_id])
     lines = []
     for citizen_id, band, district, gender, phone_index in voters:
         body = {
@@ -386,8 +315,15 @@ LOAD = [
                 environment=SERVER_ENVIRONMENT,
             ),
             LoadVariant(
+                "minimal_together",
+                "bench/minimal with its statements sent together (one round trip): not the yardstick, shown beside it",
+                settings="bench.minimal.settings",
+                ready_path="/ready/",
+                environment=SERVER_ENVIRONMENT,
+            ),
+            LoadVariant(
                 "minimal",
-                "bench/minimal: the same INSERTs and counter upsert, nothing else",
+                "bench/minimal (the yardstick): the same INSERTs and counter upsert, nothing else",
                 settings="bench.minimal.settings",
                 ready_path="/ready/",
                 environment=SERVER_ENVIRONMENT,

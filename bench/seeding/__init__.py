@@ -3,8 +3,8 @@
 A channel joins by adding a seeder to SEEDERS (see proposals.ProposalsSeeder for the interface:
 name, help, models, add_arguments, sizes, citizens_needed, has_data, seed; the sizes at
 Seoul scale go to bench/sizes.py).
-`manage.py seed_scale --channel proposals` (or `--channel voting`, `--channel budgeting`) and the benchmark runner
-both go through `seed()`.
+`manage.py seed_scale --channel proposals` (or `--channel voting`, `--channel budgeting`,
+`--channel complaints`) and the benchmark runner both go through `seed()`.
 
 Re-running: seeding refuses a database that already holds the channel's data (a benchmark wants
 known sizes, not a sum of runs); `append=True` (`--append`) adds the requested amounts on top
@@ -32,11 +32,14 @@ from .bulk import (
     vacuum_analyze,
 )
 from .citizens import seed_citizens
+from .complaints import ComplaintsSeeder
 from .korean import KoreanText
 from .proposals import ProposalsSeeder
 from .voting import VotingSeeder
 
-SEEDERS = {seeder.name: seeder for seeder in (ProposalsSeeder(), VotingSeeder(), BudgetingSeeder())}
+SEEDERS = {
+    seeder.name: seeder for seeder in (ProposalsSeeder(), VotingSeeder(), BudgetingSeeder(), ComplaintsSeeder())
+}
 
 
 class SeedRefused(RuntimeError):

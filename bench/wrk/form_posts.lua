@@ -1,6 +1,6 @@
 -- wrk script: POST prepared forms, each line of a file used once (bench/load.py writes the file).
 --
---   wrk -t T -c C -d 30s -s bench/wrk/form_posts.lua http://127.0.0.1:PORT -- requests.tsv T /ready/ [LOCATION]
+--   wrk -t T -c C -d 30s -s bench/wrk/form_posts.lua http://127.0.0.1:PORT -- requests.tsv T /ready/ [LOCATION [PATTERN [STATUSES]]]
 --
 -- A line is "path<TAB>cookie<TAB>urlencoded body" (the cookie may be empty). Thread i of T takes
 -- the lines i, i+T, i+2T, ...: every request is a different line (for the ballot scenario, a
@@ -9,7 +9,11 @@
 -- done() prints one JSON line, prefixed "WRK-RESULT ", with wrk's counts and what the responses
 -- were: wrk itself counts a 3xx (e.g. a redirect to the sign-in page) as a success; here a response
 -- is ok when it is a 200, or a 303 whose Location is the fourth argument when one is given (a POST
--- answered by a redirect to its result page, Post/Redirect/Get; wrk does not follow it). `sent` counts
+-- answered by a redirect to its result page, Post/Redirect/Get; wrk does not follow it), or a 303 whose
+-- Location matches the Lua pattern PATTERN when one is given (a result page of its own per request,
+-- e.g. "^/complaints/%d+%-%d+/filed/$"); STATUSES, when given, replaces "200" as the list of statuses
+-- that are a success by themselves ("-" for none: then a 200, e.g. a form shown again with its
+-- errors, is a failure). `sent` counts
 -- the lines handed to wrk; those without a response (in flight when the run ended or the thread
 -- stopped, or on a connection the server closed) are sent - ok - failed.
 
@@ -26,6 +30,11 @@ function init(args)
    local path, total = args[1], tonumber(args[2])
    idle_path = args[3] or "/"
    ok_location = args[4] or ""
+   ok_pattern = args[5] or ""
+   ok_statuses = {}
+   for code in string.gmatch(args[6] or "200", "%d+") do
+      ok_statuses[tonumber(code)] = true
+   end
    prepared = {}
    local line_number = 0
    for line in io.lines(path) do
@@ -61,7 +70,9 @@ end
 
 function response(status, headers, body)
    local location = headers["Location"] or headers["location"]
-   if status == 200 or (status == 303 and ok_location ~= "" and location == ok_location) then
+   local by_status = ok_statuses[status] or false
+   if by_status or (status == 303 and ok_location ~= "" and location == ok_location)
+      or (status == 303 and ok_pattern ~= "" and location ~= nil and string.match(location, ok_pattern) ~= nil) then
       ok = ok + 1
    else
       failed = failed + 1

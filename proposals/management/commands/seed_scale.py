@@ -6,6 +6,7 @@ INSERTs on SQLite (slower: for small sizes), in one transaction and constant mem
     manage.py seed_scale --proposals 50 --supports 500 --comments 300 --citizens 2000
     manage.py seed_scale --channel voting                  # polls, 1,000,000 ballots in the featured one
     manage.py seed_scale --channel budgeting               # a counted cycle: 40,000 voters, 400,000 project votes
+    manage.py seed_scale --channel complaints              # 1,000,000 complaints, ~5 months of them, every state
 
 It refuses a database that already holds the channel's data (a benchmark wants known sizes); --append
 adds the requested amounts on top. Seeded citizens have fake phones (010-0100-0000 + id, a range
@@ -24,7 +25,7 @@ from bench.seeding.proposals import PlanError
 class Command(BaseCommand):
     help = (
         "Seed citizens and a channel's data at scale for the benchmark (proposals, supports, comments; polls and "
-        "ballots; or a budget cycle's ballots, counted): bulk COPY, constant memory."
+        "ballots; a budget cycle's ballots, counted; or complaints): bulk COPY, constant memory."
     )
 
     def add_arguments(self, parser):

@@ -11,6 +11,7 @@ from citizens import services as citizen_services
 from citizens.consents import purposes
 from citizens.models import Citizen, District, email_blind_index, phone_blind_index
 from citizens.phones import normalize_mobile
+from complaints import demo as complaints_demo
 from governance import demo as governance_demo
 from proposals import demo as proposals_demo
 from voting import demo as voting_demo
@@ -28,7 +29,7 @@ DEMO_CITIZENS = [
 class Command(BaseCommand):
     help = (
         "Load demo data (an official, citizens, the smart-city organisation and committees, Democratic Seoul, "
-        "M-Voting, participatory budgeting); "
+        "M-Voting, participatory budgeting, civil complaints); "
         "safe to run again."
     )
 
@@ -56,6 +57,10 @@ class Command(BaseCommand):
             proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
             official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
         )
+        complaints = complaints_demo.seed(
+            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
+            citizen=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
@@ -68,6 +73,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Participatory budgeting (/budgeting/): this year's cycle ({budgeting['cycle']}) is in its vote; "
             f"last year's ({budgeting['past_cycle']}) has results and milestones; 010-0000-0001 has a draft."
+        )
+        self.stdout.write(
+            f"  Complaints (/complaints/, /admin/complaints/complaint/): {complaints['complaints']} complaints in every "
+            f"state; track {complaints['track_number']} with the digits {complaints['track_last4']} at /complaints/track/."
         )
 
     def _committee_sign_ins(self):
