@@ -96,10 +96,41 @@ def register_recipients():
 
 
 def track_url(complaint, language=None) -> str:
-    """The tracking page in `language` (default: the complaint's, i.e. its filer's)."""
+    """The tracking page in `language` (default: the complaint's, i.e. its filer's). A complaint
+    filed without a phone (by email, say) cannot be tracked with the phone's last digits: its
+    filer gets a signed link that opens it as theirs instead."""
     with translation.override(language or complaint.language or "ko"):
+        if not complaint.tracking_last4:
+            path = reverse("complaints:claim", args=[filer_link_token(complaint)])
+            return f"{settings.PUBLIC_BASE_URL}{path}"
         path = reverse("complaints:track")
     return f"{settings.PUBLIC_BASE_URL}{path}?number={complaint.tracking_number}"
+
+
+FILER_LINK_SALT = "complaints.filer-link"
+
+
+def filer_link_token(complaint) -> str:
+    """The same link in every message of the complaint (no time in it): it is as lasting as the
+    tracking number with the phone's digits would be."""
+    from django.core import signing
+
+    return signing.Signer(salt=FILER_LINK_SALT).sign_object({"c": complaint.pk, "n": complaint.tracking_number})
+
+
+def complaint_of_filer_link(token):
+    """The complaint a signed filer link names, or None (tampered, expired, or gone)."""
+    from django.core import signing
+
+    from .models import Complaint
+
+    try:
+        data = signing.Signer(salt=FILER_LINK_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Complaint.objects.filter(pk=data.get("c"), tracking_number=data.get("n")).first()
 
 
 def admin_url(complaint) -> str:
@@ -140,8 +171,11 @@ def notify_followers(complaint, kind: str, *, key_suffix: str = "", **context) -
         key = f"complaints:{kind}:{complaint.pk}:follower:{follower.pk}" + (f":{key_suffix}" if key_suffix else "")
         # The link in the follower's language, not the filer's: the message is rendered in theirs.
         language = (follower.citizen or follower.contact).language
-        written += notify(recipient=ComplaintFollower(follower), kind=kind,
-                          context={**base_context(complaint, language), **context}, key=key)  # fmt: skip
+        # A follower is not the filer: no rating, and the complaint's public page instead of tracking.
+        with translation.override(language or "ko"):
+            page = f"{settings.PUBLIC_BASE_URL}{reverse('complaints:detail', args=[complaint.tracking_number])}"
+        follower_context = {**base_context(complaint, language), **context, "follower": True, "track_url": page}
+        written += notify(recipient=ComplaintFollower(follower), kind=kind, context=follower_context, key=key)
     return written
 
 

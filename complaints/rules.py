@@ -104,6 +104,13 @@ def _state_allows(move):
 
 handles = in_units_of | handles_any_unit
 
+
+@rules.predicate
+def at_intake(user, complaint):
+    """Not yet taken by a unit: what the intake desk may still answer at once or merge."""
+    return complaint is not None and complaint.status == Status.RECEIVED
+
+
 # The permissions that move a complaint: who may make the move (the role), and the move, whose
 # states (complaints/states.py) say when. A service tells "not your role" from "not in this state"
 # with this table: the second is an IllegalMove.
@@ -114,9 +121,9 @@ MOVE_PERMISSIONS = {
     "accept_transfer": (receives_transfer | handles_any_unit, Move.ACCEPT_TRANSFER),
     "dispute_transfer": (receives_transfer, Move.ACCEPT_TRANSFER),
     "coordinate": (is_coordinator, Move.ACCEPT_TRANSFER),
-    "answer": (handles | is_triage_desk, Move.ANSWER),
+    "answer": (handles | (is_triage_desk & at_intake), Move.ANSWER),
     "reject": (handles, Move.REJECT),
-    "mark_duplicate": (handles | is_triage_desk, Move.MARK_DUPLICATE),
+    "mark_duplicate": (handles | (is_triage_desk & at_intake), Move.MARK_DUPLICATE),
     "close": (handles, Move.CLOSE),
     "reopen": (is_filer | proves_filing, Move.REOPEN),
 }

@@ -29,6 +29,7 @@ urlpatterns = [
     path("new/nearby/", intake.nearby, name="nearby"),
     path("new/guest-code/", intake.guest_code, name="guest_code"),
     path("track/", tracking.track, name="track"),
+    path("track/link/<str:token>/", tracking.claim, name="claim"),
     path("list/", public.complaint_list, name="list"),
     path("map/", public.complaint_map, name="map"),
     path("map/complaints.geojson", public.map_data, name="map_data"),

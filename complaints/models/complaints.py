@@ -84,9 +84,10 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("citizen"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="complaints",
     )  # fmt: skip
+    # Named (not "+"): the outbox's purge keeps a Contact that any relation still refers to.
     contact = models.ForeignKey(
         "notifications.Contact", verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="complaints_filed",
     )  # fmt: skip
     contact_name = models.CharField(_("name given"), max_length=60, blank=True, default="")
     contact_preference = models.CharField(
@@ -353,7 +354,7 @@ class Follower(models.Model):
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("citizen"), null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="+")  # fmt: skip
     contact = models.ForeignKey("notifications.Contact", verbose_name=_("contact"), null=True, blank=True,
-                                on_delete=models.CASCADE, related_name="+")  # fmt: skip
+                                on_delete=models.CASCADE, related_name="complaint_follows")  # fmt: skip
     since = models.DateTimeField(_("since"), default=timezone.now)
 
     class Meta:

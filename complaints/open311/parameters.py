@@ -105,6 +105,9 @@ def parse_datetime(name: str, raw: str) -> datetime | None:
         raise bad_request(_("%(name)s is not a valid date or time.") % {"name": name}) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    # Far outside the portal's life a date can overflow when converted to UTC (year 1 at +09:00).
+    if not 1970 <= moment.year <= 2999:
+        raise bad_request(_("start_date or end_date is out of range."))
     return moment
 
 

@@ -96,13 +96,23 @@ def service_definition(category) -> dict:
     return {"service_code": category.service_code, "attributes": attributes}
 
 
+def photo_path(tracking_number) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("complaints:photo", args=[tracking_number, 0])
+
+
 def status_of(complaint) -> str:
     return "open" if complaint.status in OPEN311_OPEN else "closed"
 
 
 def status_notes(complaint) -> str | None:
     if complaint.status == Complaint.Status.REJECTED:
-        return _or_none(complaint.rejection_reason)
+        # The reason is the filer's (it may speak of them): the public hears only that it was not taken up.
+        return _("Not taken up: the filer was told why and how to object.")
     if complaint.status == Complaint.Status.DUPLICATE and getattr(complaint, "duplicate_of_number", None):
         return _("Duplicate of %(number)s.") % {"number": complaint.duplicate_of_number}
     return None
@@ -129,7 +139,8 @@ def service_request(complaint, *, absolute_url) -> dict:
         "zipcode": None,
         "lat": float(complaint.latitude) if complaint.latitude is not None else None,
         "long": float(complaint.longitude) if complaint.longitude is not None else None,
-        "media_url": absolute_url(photos[0].image.url) if photos else None,
+        # The photo through the page that checks who may see it (uploads are never served directly).
+        "media_url": absolute_url(photo_path(complaint.tracking_number)) if photos else None,
     }
 
 

@@ -98,6 +98,9 @@ def complaint_transfer(*, actor, complaint, to_unit, reason, now=None) -> Compla
     with transaction.atomic():
         complaint = _locked(complaint)
         _require(actor, "transfer", complaint)
+        if complaint.category_id is None:
+            # Without a category there is no deadline and no answer: triage comes first.
+            raise ComplaintError(_("Give the complaint a category first (triage)."), code="invalid")
         if to_unit is None or not to_unit.is_active:
             raise ComplaintError(_("Choose an active unit."), field="to_unit")
         if to_unit.pk == complaint.unit_id:
@@ -230,6 +233,8 @@ def complaint_mark_duplicate(*, actor, complaint, original, now=None) -> Complai
         if original is None or original.pk == complaint.pk:
             raise ComplaintError(_("Choose the earlier complaint this one repeats."), field="original")
         original = Complaint.objects.select_for_update().get(pk=original.pk)
+        if not rules.has_perm("complaints.view_in_queue", actor, original):
+            raise ComplaintError(_("You can only link a complaint you may see in your queues."), field="original")
         if original.status in (Status.DUPLICATE, Status.REJECTED):
             raise ComplaintError(_("The original must not itself be a duplicate or rejected."), field="original")
         moved = 0

@@ -296,12 +296,21 @@ def complaint_complete_triage(
     """An operator gives a triaged complaint its category (and so its type, deadline and unit),
     a title and a location. The deadline runs from receipt, not from triage."""
     category = active_category(category)
-    title, _description = clean_text(title=title, description=complaint.description)
+    # Only what the operator writes is checked: the message stays as the sender wrote it (an
+    # email quoting "<name@example.com>" is not HTML someone typed into a form).
+    title = (title or "").strip()
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ComplaintError(_("The title may be at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH}, field="title")
+    refuse_html(title, "title")
     latitude, longitude, district, address = clean_location(location, required=False)
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.category_id is not None:
             raise ComplaintError(_("This complaint has already been categorised."), code="conflict")
+        if complaint.status != Complaint.Status.RECEIVED:
+            from ..states import IllegalMove
+
+            raise IllegalMove("triage", complaint.status)
         suggestion = route(category=category, title=title, description=complaint.description)
         complaint.category = category
         complaint.complaint_type = category.complaint_type

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..forms.tracking import TrackForm, normalise_tracking_number
 from ..models import Complaint
+from ..notifications import complaint_of_filer_link
 from . import limits
 from .access import grant_filer_access
 
@@ -28,6 +29,22 @@ def _matching(number: str, last4: str) -> Complaint | None:
     expected = complaint.tracking_last4 if complaint is not None else ""
     matches = constant_time_compare(expected or "----", last4)
     return complaint if complaint is not None and expected and matches else None
+
+
+@never_cache
+@require_http_methods(["GET"])
+def claim(request, token):
+    """A signed link from a notification to a complaint filed without a phone (email): it opens
+    the complaint as its filer's for this session, as the tracking page would."""
+    complaint = complaint_of_filer_link(token)
+    if complaint is None:
+        return render(
+            request, "complaints/track.html",
+            {"form": TrackForm(), "link_problem": _("This link is not valid any more. Find the complaint with its tracking number instead.")},
+            status=404,
+        )  # fmt: skip
+    grant_filer_access(request, complaint)
+    return HttpResponseRedirect(reverse("complaints:detail", args=[complaint.tracking_number]), status=303)
 
 
 @never_cache

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from complaints.deadlines import SEOUL
-from complaints.models import Follower
+from complaints.models import Complaint, Follower
 from complaints.notifications import KIND_LABELS, notify_filer, notify_followers
 from complaints.services.escalation import complaints_escalate
 from complaints.services.handling import (
@@ -210,7 +210,11 @@ def test_sms_falls_back_to_email_without_a_phone():
                                           filer=Filer(contact=contact, preference="sms", language="en"))  # fmt: skip
     notice = Notification.objects.get(contact=contact)
     assert (notice.channel, notice.kind) == ("email", "complaint_received")
-    assert track_url(complaint, "en") in notice.body
+    # Filed without a phone: the signed link that opens it as theirs (no last four digits to give).
+    assert "/en/complaints/track/link/" in notice.body
+    from complaints.notifications import track_url as link_of
+
+    assert link_of(Complaint.objects.get(pk=complaint.pk), "en") in notice.body
 
 
 def test_a_guest_hears_by_sms(guest, file_complaint):
@@ -268,9 +272,10 @@ def test_followers_hear_the_answer_in_their_own_language_and_channel(file_compla
     assert answered.filter(citizen=citizen).count() == 1  # the filer, once (not again as a follower)
     to_english = answered.get(citizen=english)
     assert (to_english.channel, to_english.language) == ("email", "en")
-    assert track_url(complaint, "en") in to_english.body and "보수를 마쳤습니다." in to_english.body
+    # A follower is not the filer: the complaint's public page, not the tracking page to rate it.
+    assert f"/en/complaints/{complaint.tracking_number}/" in to_english.body and "보수를 마쳤습니다." in to_english.body
     to_guest = answered.get(contact=guest)
-    assert to_guest.channel == "sms" and track_url(complaint, "ko") in to_guest.body
+    assert to_guest.channel == "sms" and f"/complaints/{complaint.tracking_number}/" in to_guest.body
     assert answered.count() == 3
 
     assert notify_followers(complaint, "complaint_answered", key_suffix="1", answer="x", answer_excerpt="x") == []

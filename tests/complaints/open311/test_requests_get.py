@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext as tr
 
 from complaints.models import ComplaintPhoto
 from complaints.services.handling import complaint_assign, complaint_mark_duplicate, complaint_reject
@@ -56,7 +57,10 @@ def test_a_public_complaint_as_json(client, public_complaint):
     assert item["address_id"] is None and item["zipcode"] is None
     assert item["lat"] == pytest.approx(37.566535) and item["long"] == pytest.approx(126.977969)
     assert item["media_url"].startswith("http://testserver/")
-    assert item["media_url"].endswith(".jpg")
+    # Through the page that checks who may see a photo; a public complaint's is served.
+    assert item["media_url"].endswith(f"/complaints/{complaint.tracking_number}/photos/0/")
+    photo = client.get(item["media_url"].removeprefix("http://testserver"))
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
 
 
 def test_a_public_complaint_as_xml(client, public_complaint):
@@ -120,7 +124,9 @@ def test_statuses_map_to_open_and_closed_with_notes(client, public_complaint, ro
     assert items[open_one.tracking_number]["status"] == "open"
     assert items[assigned.tracking_number]["status"] == "open"
     assert items[rejected.tracking_number]["status"] == "closed"
-    assert items[rejected.tracking_number]["status_notes"] == "사유지입니다."
+    # The reason is the filer's: the public hears only that it was not taken up.
+    assert "사유지" not in items[rejected.tracking_number]["status_notes"]
+    assert items[rejected.tracking_number]["status_notes"] == tr("Not taken up: the filer was told why and how to object.")
     assert items[duplicate.tracking_number]["status"] == "closed"
     assert open_one.tracking_number in items[duplicate.tracking_number]["status_notes"]
 

@@ -41,3 +41,10 @@ def test_any_post_is_answered_with_a_document(open311_post, streetlight, form, f
     response = open311_post(fmt, [*form, ("service_code", "streetlight")])
     assert response.status_code in (200, 400, 403, 404, 429), response.content
     parse(response)
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "0001-01-01T00:00:00+09:00", "9999-12-31T23:59:59-12:00"])
+def test_dates_far_outside_the_portals_life_are_a_400_document(db, client, date):
+    response = client.get("/open311/v2/requests.json", {"start_date": date})
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
