@@ -83,7 +83,9 @@ def _detail_context(request, complaint, *, filer, rating_form=None, reopen_form=
     }
     if filer:
         actor = filer_actor(request, complaint)
-        rating = current_rating(complaint) if complaint.status in FINISHED_STATES else None
+        # Read in every state, so that the page costs the same queries whatever the complaint's.
+        rating = current_rating(complaint)
+        rating = rating if complaint.status in FINISHED_STATES else None
         can_rate = (
             complaint.status in (Status.ANSWERED, Status.CLOSED)
             and complaint.answered_at is not None
