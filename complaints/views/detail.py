@@ -58,7 +58,8 @@ def _filer_complaint(request, tracking_number):
 
 def _question_answers(complaint) -> list[tuple[str, str]]:
     """(question, answer) of the category's extra questions, for the filer."""
-    if not complaint.answers or complaint.category_id is None:
+    # The questions are read even when nothing was answered: the page's queries stay the same.
+    if complaint.category_id is None:
         return []
     shown = []
     for question in complaint.category.questions.all():
