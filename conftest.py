@@ -85,3 +85,15 @@ def _seoul_districts(request):
 
     if District.objects.count() < 25:
         load_seoul_districts(District)
+
+
+@pytest.fixture
+def sign_in(client):
+    """The test client signed in as `person`, as a citizen's sign-in leaves the session (the
+    citizens' pages take any session; the back office wants a password one)."""
+
+    def login(person):
+        client.force_login(person, backend="citizens.backends.StaffEmailBackend")
+        return client
+
+    return login

@@ -54,17 +54,6 @@ def participant(make_citizen):
 
 
 @pytest.fixture
-def sign_in(client):
-    """The test client signed in as `person` (the citizens' pages take any session)."""
-
-    def login(person):
-        client.force_login(person, backend="citizens.backends.StaffEmailBackend")
-        return client
-
-    return login
-
-
-@pytest.fixture
 def admin_client(client):
     """The back office opens only to a password session."""
 

@@ -65,15 +65,6 @@ def guest(db):
 
 
 @pytest.fixture
-def sign_in(client):
-    def login(person):
-        client.force_login(person, backend="citizens.backends.StaffEmailBackend")
-        return client
-
-    return login
-
-
-@pytest.fixture
 def admin_client(client):
     """The back office opens only to a password session."""
 

@@ -37,15 +37,6 @@ def participant(make_citizen):
 
 
 @pytest.fixture
-def sign_in(client):
-    def login(citizen):
-        client.force_login(citizen, backend="citizens.backends.StaffEmailBackend")
-        return client
-
-    return login
-
-
-@pytest.fixture
 def proposer(participant):
     return participant(name="홍길동")
 

@@ -48,15 +48,6 @@ def participant(make_citizen):
 
 
 @pytest.fixture
-def sign_in(client):
-    def login(citizen):
-        client.force_login(citizen, backend="citizens.backends.StaffEmailBackend")
-        return client
-
-    return login
-
-
-@pytest.fixture
 def voter(participant):
     """Overrides the core fixture: a voter ready to use the pages (Gangnam, born 1990)."""
     return participant()
