@@ -116,8 +116,10 @@ def deadline_mix(file_complaint, roads_official):
     now = timezone.now()
     overdue, today, later, answered = (file_complaint() for _ in range(4))
     start_of_today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    # Halfway to Seoul's midnight: still today and still ahead, whatever the hour the tests run.
+    later_today = now + (start_of_today + timedelta(days=1) - now) / 2
     Complaint.objects.filter(pk=overdue.pk).update(due_at=now - timedelta(days=2))
-    Complaint.objects.filter(pk=today.pk).update(due_at=max(now + timedelta(minutes=5), start_of_today))
+    Complaint.objects.filter(pk=today.pk).update(due_at=later_today)
     Complaint.objects.filter(pk=later.pk).update(due_at=now + timedelta(days=7))
     Complaint.objects.filter(pk=answered.pk).update(due_at=now - timedelta(days=2), status="answered",
                                                      answer="처리했습니다.", answered_at=now)  # fmt: skip
