@@ -122,6 +122,10 @@ class Complaint(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When it last left the open states (answered, rejected, merged); cleared when it is reopened.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the text analysis counted its terms for the trends (once: a retried task counts nothing twice).
+    terms_counted_at = models.DateTimeField(_("terms counted at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True, default="")
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -172,6 +176,10 @@ class Complaint(models.Model):
             models.Index(fields=["category", "-received_at"], name="complaint_category_recent"),
             models.Index(fields=["district", "-received_at"], name="complaint_district_recent"),
             models.Index(fields=["citizen", "-received_at"], name="complaint_citizen_recent"),
+            # The rollups' refresh: complaints changed since the last one, and a day's complaints.
+            models.Index(fields=["updated_at"], name="complaint_updated"),
+            models.Index(fields=["received_at"], name="complaint_received"),
+            models.Index(fields=["finished_at"], name="complaint_finished", condition=Q(finished_at__isnull=False)),
             # The triage queue: complaints without a category (SMS, email).
             models.Index(fields=["received_at"], name="complaint_triage", condition=Q(category__isnull=True)),
         ]

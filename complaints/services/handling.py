@@ -15,7 +15,7 @@ from ..models import Complaint, ComplaintEvent, Follower, Satisfaction, Transfer
 from ..notifications import notify_filer, notify_followers
 from ..proofs import person_or_none
 from ..rules import MOVE_PERMISSIONS, is_filer
-from ..states import FINISHED_STATES, IllegalMove, Move, Status, allowed, check_move
+from ..states import FINISHED_STATES, OPEN_STATES, IllegalMove, Move, Status, allowed, check_move
 from .intake import refuse_html
 
 ANSWER_MAX_LENGTH = 8_000
@@ -53,6 +53,11 @@ def _move(complaint, move, *, actor, now, note="", unit=None, public=True, **cha
     """Apply `move` to the locked complaint with `changes`; record the event and the audit row."""
     before = complaint.status
     complaint.status = check_move(move, before)
+    # The rollups count a complaint as finished on the day it left the open states.
+    if complaint.status in OPEN_STATES:
+        complaint.finished_at = None
+    elif before in OPEN_STATES:
+        complaint.finished_at = now
     for name, value in changes.items():
         setattr(complaint, name, value)
     complaint.save()
@@ -319,6 +324,9 @@ def complaint_rate(*, actor, complaint, rating, comment="", now=None) -> Satisfa
             raise ComplaintError(_("You have already rated this answer."), code="conflict")
         rating_row = Satisfaction.objects.create(complaint=complaint, answer_round=complaint.answer_round,
                                                  rating=rating, comment=comment, rated_at=now)  # fmt: skip
+        # The rollups' refresh finds changed complaints by `updated_at`: a rating changes the
+        # satisfaction figures of the complaint's day, so it counts as a change of the complaint.
+        complaint.save(update_fields=["updated_at"])
         ComplaintEvent.objects.create(complaint=complaint, at=now, kind=ComplaintEvent.Kind.RATED, actor=person_or_none(actor),
                                       note=str(rating), is_public=False)  # fmt: skip
         audit_record(actor=actor, action="complaint.rate", target=complaint, summary={"rating": rating})
