@@ -57,6 +57,8 @@ def _outside_providers_stay_outside(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.LEDGER_SEAL_ON_COMMIT = True
+    # A query count then measures the dashboards' selectors, not a figure kept by an earlier test.
+    settings.COMPLAINT_FIGURES_CACHE_SECONDS = 0
     from notifications.dispatch import publish_breaker
 
     # A broker outage staged by one test must not pause publishing in the next.
@@ -72,6 +74,16 @@ def _outside_providers_stay_outside(settings):
     yield
     app.conf.task_always_eager = previous
     publish_breaker.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to an /en/ page leaves English active in the thread (LocaleMiddleware activates,
+    nothing deactivates): the next test would otherwise reverse() English URLs."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,9 @@ has no address, nothing for "no messages").
 Kinds (templates/notifications/<kind>/): received (tracking number, deadline, where to track it),
 assigned (the unit and the expected date), transferred (the new unit and the reason), answered
 (the answer and where to rate it), rejected (the reason and the remedy), duplicate (the original's
-tracking number), progress notice (still open after 30 days: the law's interim notice), and the
-unit head's overdue alert. Every call names an idempotency key unique to its event.
+tracking number), progress notice (still open after 30 days: the law's interim notice), the
+unit head's overdue alert, and the emergency-keyword alert to the officials on duty
+(services/emergency.py). Every call names an idempotency key unique to its event.
 """
 
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ KIND_LABELS = {
     "complaint_duplicate": _("Complaint merged into an earlier report"),
     "complaint_progress": _("Complaint still being handled (30-day notice)"),
     "complaint_overdue": _("Complaint overdue (to the unit head)"),
+    "complaint_emergency": _("Emergency keyword in a new complaint (to the unit on duty)"),
 }
 
 

@@ -43,6 +43,14 @@ def handles_any_unit(user):
 
 
 @rules.predicate
+def may_see_stats(user):
+    """Whether the officials' figures open for `user`: the city's with `handle_any_unit`, else their
+    units'. A staff member with neither sees what the public sees (the density map) or nothing
+    (the officials' dashboard)."""
+    return bool(handles_any_unit(user) or (_is_official(user) and visible_unit_ids(user)))
+
+
+@rules.predicate
 def in_units_of(user, complaint):
     """The complaint's unit is one of the official's (or below one of theirs)."""
     if not _is_official(user) or complaint is None or complaint.unit_id is None:

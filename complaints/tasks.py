@@ -10,3 +10,28 @@ def escalate_complaints():
     """Periodic: the same as `manage.py complaints_escalate`. Idempotent (flags set once under the
     row lock, notifications keyed), so an overlapping or repeated run does nothing twice."""
     return complaints_escalate().changed
+
+
+@shared_task(name="complaints.tasks.refresh_rollups", ignore_result=True)
+def refresh_rollups():
+    """Periodic: counts the complaints changed since the last refresh into the rollups."""
+    from .services.rollups import rollups_refresh
+
+    return rollups_refresh()
+
+
+@shared_task(name="complaints.tasks.count_terms", ignore_result=True)
+def count_terms(complaint_id: int):
+    """A new complaint's terms into the trends' counts: on the `text` queue (settings), whose worker
+    holds the Korean morphological analyser, so that it never delays notifications."""
+    from .services.text_analysis import complaint_count_terms
+
+    complaint_count_terms(complaint_id)
+
+
+@shared_task(name="complaints.tasks.compute_trends", ignore_result=True)
+def compute_trends():
+    """Periodic: the trending terms of this week against the previous four (text queue)."""
+    from .services.text_analysis import trends_compute
+
+    trends_compute()

@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from . import views
-from .views import detail, intake, public, tracking
+from .views import density, detail, intake, public, stats, tracking, trends
 
 
 class TrackingNumberConverter:
@@ -34,6 +34,11 @@ urlpatterns = [
     path("map/", public.complaint_map, name="map"),
     path("map/complaints.geojson", public.map_data, name="map_data"),
     path("map/districts.geojson", public.boundaries, name="boundaries"),
+    path("stats/", stats.dashboard, name="stats"),
+    path("stats/<slug:table>.csv", stats.table_csv, name="stats_csv"),
+    path("stats/trends/", trends.trending, name="trends"),
+    path("stats/map/", density.density_map, name="density"),
+    path("stats/map/cells.geojson", density.cells_geojson, name="density_cells"),
     path("<complaint_number:tracking_number>/", detail.detail, name="detail"),
     path("<complaint_number:tracking_number>/filed/", intake.filed, name="filed"),
     path("<complaint_number:tracking_number>/follow/", intake.follow, name="follow"),

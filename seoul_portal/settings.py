@@ -206,6 +206,16 @@ CELERY_BEAT_SCHEDULE = {
     "budgeting-mix-ballots": {"task": "budgeting.tasks.mix_ballots", "schedule": 60.0},
     # Flags overdue complaints (alerting unit heads) and sends 30-day progress notices; safe to run twice.
     "complaints-escalate": {"task": "complaints.tasks.escalate_complaints", "schedule": 15 * 60.0},
+    # Counts complaints changed since the last run into the dashboards' rollups (issue 8).
+    "complaints-refresh-rollups": {"task": "complaints.tasks.refresh_rollups", "schedule": 5 * 60.0},
+    # This week's rising terms against the previous four weeks.
+    "complaints-compute-trends": {"task": "complaints.tasks.compute_trends", "schedule": 60 * 60.0},
+}
+# Text analysis holds a Korean morphological analyser (~0.5 GB) in memory: it runs on its own queue
+# and worker (`celery -A seoul_portal worker -Q text`), so a burst of it never delays notifications.
+CELERY_TASK_ROUTES = {
+    "complaints.tasks.count_terms": {"queue": "text"},
+    "complaints.tasks.compute_trends": {"queue": "text"},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -317,6 +327,10 @@ PROPOSALS_BUDGET_THRESHOLD = env_int("PROPOSALS_BUDGET_THRESHOLD", 1000)
 # XYZ tiles); its origin is added to the map pages' img-src. Empty: the district boundaries alone.
 MAP_TILE_URL = env("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+# The complaints dashboards' figures of a filter are computed once per refresh of the rollups and
+# kept this long at most (complaints/selectors/figures_cache.py); 0 computes them on every view.
+COMPLAINT_FIGURES_CACHE_SECONDS = 15 * 60
+COMPLAINT_TREND_STOP_WORDS = []  # kept out of the trending terms besides the built-in list and the admin's
 
 # Open311 GeoReport v2 (/open311/v2/): the jurisdiction this endpoint serves, the posts one API key
 # may make a minute, and the discovery changeset (bump it when categories or their questions change,

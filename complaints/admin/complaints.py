@@ -32,9 +32,12 @@ from ..errors import ComplaintError
 from ..models import Complaint, ComplaintEvent, ComplaintPhoto, Satisfaction, Transfer
 from ..selectors.queues import complaints_visible_to, deadline_filter, may_open_queue, official_queue, queue_counts
 from .caller import file_for_caller_view, may_file_for_caller
+from .clusters import clusters_view
 from .moves import COMPLAINT_MOVES, ROLES
 from .personal_data import filer_masked, filer_revealed, masked_filer_label
 from .queues import coordination_queue_view, triage_queue_view
+from .stats import may_see_stats, stats_csv_view, stats_view
+from .trends import TermFilter, trends_view
 
 # --- The list ------------------------------------------------------------------------------------
 
@@ -137,7 +140,7 @@ class ComplaintAdmin(MovesMixin, admin.ModelAdmin):
     list_display = ["tracking_number", "title_display", "category", "status", "unit", "deadline", "channel",
                     "filer_display"]  # fmt: skip
     list_display_links = ["tracking_number"]
-    list_filter = [DeadlineFilter, AssignmentFilter, "status", "category", "channel", "unit"]
+    list_filter = [DeadlineFilter, AssignmentFilter, "status", "category", "channel", "unit", TermFilter]
     list_per_page = 50
     # Counting every complaint the official sees on each page costs more than it tells.
     show_full_result_count = False
@@ -241,6 +244,12 @@ class ComplaintAdmin(MovesMixin, admin.ModelAdmin):
                  name="complaints_complaint_coordination_queue"),
             path("file-for-caller/", wrap(lambda request: file_for_caller_view(self, request)),
                  name="complaints_complaint_file_for_caller"),
+            path("stats/", wrap(lambda request: stats_view(self, request)), name="complaints_complaint_stats"),
+            path("stats/<slug:table>.csv", wrap(lambda request, table: stats_csv_view(self, request, table)),
+                 name="complaints_complaint_stats_csv"),
+            path("trends/", wrap(lambda request: trends_view(self, request)), name="complaints_complaint_trends"),
+            path("near-duplicates/", wrap(lambda request: clusters_view(self, request)),
+                 name="complaints_complaint_clusters"),
             path("<path:object_id>/personal-data/", wrap(self.personal_data_view),
                  name="complaints_complaint_personal_data"),
             path("<path:object_id>/photo/<int:position>/", wrap(self.photo_view), name="complaints_complaint_photo"),
@@ -252,6 +261,7 @@ class ComplaintAdmin(MovesMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "may_file_for_caller": may_file_for_caller(user),
+            "may_see_stats": may_see_stats(user),
             "queue_counts": queue_counts(user),
         }
         return super().changelist_view(request, extra_context=extra_context)

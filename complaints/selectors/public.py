@@ -8,6 +8,7 @@ constant number of queries, whatever the number of complaints.
 
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.db.models import Q
 
 from citizens.models import District
 
+from ..deadlines import SEOUL
 from ..models import Category, Complaint, ComplaintEvent, ComplaintPhoto, Follower, Satisfaction
 from ..states import OPEN_STATES, Status
 
@@ -202,10 +204,23 @@ def nearby_open_complaints(
 # --- The public list and map ----------------------------------------------------------------
 
 
-def public_complaints(*, category: Category | None = None, district: District | None = None, status: str = ""):
+def public_complaints(
+    *, category: Category | None = None, district: District | None = None, status: str = "", text: str = "",
+    since: date | None = None, until: date | None = None,
+):  # fmt: skip
     """Public, categorised complaints, newest first, with what a list row shows; filtered by
-    category (a heading covers its sub-categories), district and state group."""
+    category (a heading covers its sub-categories), district, state group, Seoul days received
+    (`since` and `until` included) and words of the title or description (`text`: a substring,
+    case-insensitive; callers bound it by days, so that the partial index of public complaints
+    by received_at, complaint_public_recent, narrows it first: only the public complaints of
+    those days are matched, and no plan reads the whole table)."""
     complaints = Complaint.objects.filter(is_public=True, category__isnull=False)
+    if since is not None:
+        complaints = complaints.filter(received_at__gte=_seoul_midnight(since))
+    if until is not None:
+        complaints = complaints.filter(received_at__lt=_seoul_midnight(until, next_day=True))
+    if text:
+        complaints = complaints.filter(Q(title__icontains=text) | Q(description__icontains=text))
     if category is not None:
         # By ids, so that the category index serves the newest-first order.
         ids = [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
@@ -222,6 +237,18 @@ def public_complaints(*, category: Category | None = None, district: District | 
         )  # fmt: skip
         .order_by("-received_at", "-id")
     )
+
+
+EARLIEST_DAY = date(1900, 1, 1)  # before any complaint; earlier days would not convert to UTC
+
+
+def _seoul_midnight(day: date, *, next_day: bool = False) -> datetime:
+    day = max(day, EARLIEST_DAY)
+    if next_day:
+        if day >= date.max:
+            return datetime.max.replace(tzinfo=SEOUL)
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=SEOUL)
 
 
 def map_points(complaints, *, cap: int = MAP_POINTS_CAP) -> list[dict]:

@@ -4,11 +4,15 @@ and the sender only, completed by an operator with `complaint_complete_triage`).
 
 Everything is checked before anything is written (the text, the category and its questions, the
 location, the photos); then, in one transaction, the tracking number, the complaint, its photos,
-its first event, its filer as a follower and the "received" notification.
+its first event, its filer as a follower, the "received" notification and the alerts of any
+emergency keyword it mentions (services/emergency.py). Once it commits, its terms are counted for
+the trending issues on the text queue (services/text_analysis.py).
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -35,6 +39,9 @@ from ..models import (
 from ..models.complaints import TITLE_MAX_LENGTH
 from ..notifications import notify_filer
 from ..routing import route
+from .emergency import complaint_check_emergency
+
+logger = logging.getLogger(__name__)
 
 # A tag, a comment, a doctype or a processing instruction: complaints are plain text.
 _HTML = re.compile(r"<\s*[a-zA-Z!/?][^>]*>|&#?[a-zA-Z0-9]+;")
@@ -252,6 +259,8 @@ def complaint_file(
         _record_receipt(complaint, actor=filed_by, now=now)
         _follow_as_filer(complaint, now=now)
         notify_filer(complaint, "complaint_received")
+        complaint_check_emergency(complaint, now=now)
+        count_terms_on_commit(complaint.pk)
     return complaint
 
 
@@ -286,6 +295,9 @@ def complaint_file_for_triage(*, channel: str, description: str, filer: Filer, t
         _record_receipt(complaint, actor=None, now=now)
         _follow_as_filer(complaint, now=now)
         notify_filer(complaint, "complaint_received")
+        complaint_check_emergency(complaint, now=now)
+        # Counted now, under no category (the overall trends); triage does not count it again.
+        count_terms_on_commit(complaint.pk)
     return complaint
 
 
@@ -333,6 +345,26 @@ def complaint_complete_triage(
             actor=actor, action="complaint.triage", target=complaint, summary={"category": category.service_code}
         )
     return complaint
+
+
+def count_terms_on_commit(complaint_id: int):
+    """The trends' term count, on the text queue once the filing commits. A failure to publish
+    is logged, never raised (the filing stands): the next trends computation counts it."""
+    transaction.on_commit(partial(_publish_count_terms, complaint_id), robust=True)
+
+
+def _publish_count_terms(complaint_id: int):
+    from notifications.dispatch import PUBLISH_RETRY_POLICY, publish_breaker
+
+    from ..tasks import count_terms
+
+    if publish_breaker.is_open():  # the broker failed moments ago: do not hold the request
+        return
+    try:
+        count_terms.apply_async(args=[complaint_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:  # noqa: BLE001 -- any broker error: trends_compute catches the complaint up
+        publish_breaker.trip()
+        logger.warning("Terms of complaint %s not enqueued; the next trends computation counts them", complaint_id)
 
 
 def _record_receipt(complaint, *, actor, now):

@@ -1,5 +1,6 @@
 """The public list and map of complaints (public ones only, never personal data), filtered by
-category, district and state; the map's GeoJSON points and the district boundaries it draws.
+category, district, state, words and days received (a trending term links here with its week);
+the map's GeoJSON points and the district boundaries it draws.
 
 The map is drawn by static/complaints/map.js from the two GeoJSON answers; below it, the same
 complaints as a plain list, so that the page says everything without JavaScript.

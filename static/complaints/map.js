@@ -1,7 +1,9 @@
 /* The complaints map (templates/complaints/partials/map_figure.html): an SVG in Web Mercator of the 25 district
    boundaries (complaints:boundaries), the tiles of MAP_TILE_URL when the page names one (data-tile-url), and either
    the public complaints of data-points-url or, with data-pick, a pin the citizen places (filling the form's hidden
-   latitude and longitude fields, then telling htmx through a "complaints:pin" event on <body>).
+   latitude and longitude fields, then telling htmx through a "complaints:pin" event on <body>), or the density map's
+   squares of data-cells-url (GeoJSON polygons with count, baseline, level 1–5 and hotspot: coloured by level,
+   hotspots outlined). A map that htmx swaps in is drawn when it arrives.
 
    Vanilla JavaScript, no library, no inline code (the Content-Security-Policy allows only this site's files). The
    page says everything without it: the list below the map, the address field of the form. */
@@ -75,9 +77,11 @@
     });
     this.tileLayer = svgElement("g", { "aria-hidden": "true" });
     this.districtLayer = svgElement("g", { "aria-hidden": "true" });
+    // The squares are described by the tables below the map; the picture alone would repeat them.
+    this.cellLayer = svgElement("g", { "aria-hidden": "true" });
     this.pointLayer = svgElement("g");
     this.pinLayer = svgElement("g", { "aria-hidden": "true" });
-    [this.tileLayer, this.districtLayer, this.pointLayer, this.pinLayer].forEach(this.svg.appendChild, this.svg);
+    [this.tileLayer, this.districtLayer, this.cellLayer, this.pointLayer, this.pinLayer].forEach(this.svg.appendChild, this.svg);
     container.appendChild(this.svg);
     var northWest = project(SEOUL.west, SEOUL.north), southEast = project(SEOUL.east, SEOUL.south);
     this.home = { x: northWest[0], y: northWest[1], w: southEast[0] - northWest[0], h: southEast[1] - northWest[1] };
@@ -153,6 +157,36 @@
       return feature.geometry && feature.geometry.type === "Point";
     });
     this.renderPoints();
+  };
+
+  ComplaintsMap.prototype.drawCells = function (collection) {
+    // In world units: zooming scales the squares with the map, so they are drawn once.
+    var layer = this.cellLayer;
+    var template = this.container.getAttribute("data-cell-label") || "%(count)s (%(baseline)s)";
+    var hotspot = this.container.getAttribute("data-hotspot-label") || "";
+    while (layer.firstChild) layer.removeChild(layer.firstChild);
+    (collection.features || []).forEach(function (feature) {
+      var ring = feature.geometry && feature.geometry.type === "Polygon" ? feature.geometry.coordinates[0] : null;
+      if (!ring || ring.length < 4) return;
+      var properties = feature.properties || {};
+      var lons = ring.map(function (point) { return point[0]; }), lats = ring.map(function (point) { return point[1]; });
+      var northWest = project(Math.min.apply(null, lons), Math.max.apply(null, lats));
+      var southEast = project(Math.max.apply(null, lons), Math.min.apply(null, lats));
+      var level = Math.max(1, Math.min(5, parseInt(properties.level, 10) || 1));
+      var square = svgElement("rect", {
+        x: northWest[0], y: northWest[1], width: southEast[0] - northWest[0], height: southEast[1] - northWest[1],
+        class: "complaints-map-cell level-" + level + (properties.hotspot ? " is-hotspot" : ""),
+        "vector-effect": "non-scaling-stroke",
+      });
+      var title = svgElement("title");
+      title.textContent = [properties.district || "",
+        template.replace("%(count)s", properties.count).replace("%(baseline)s", properties.baseline),
+        properties.hotspot ? hotspot : ""].filter(Boolean).join(" · ");
+      square.appendChild(title);
+      layer.appendChild(square);
+    });
+    // Hotspots last, so that their outline is not covered by a neighbour.
+    Array.prototype.slice.call(layer.querySelectorAll(".is-hotspot")).forEach(layer.appendChild, layer);
   };
 
   ComplaintsMap.prototype.renderPoints = function () {
@@ -306,8 +340,13 @@
       });
   }
 
-  function start() {
-    document.querySelectorAll(".complaints-map-canvas").forEach(function (container) {
+  function start(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var containers = Array.prototype.slice.call(scope.querySelectorAll(".complaints-map-canvas"));
+    if (scope.matches && scope.matches(".complaints-map-canvas")) containers.push(scope);
+    containers.forEach(function (container) {
+      if (container.hasAttribute("data-map-ready")) return;
+      container.setAttribute("data-map-ready", "true");
       var map = new ComplaintsMap(container);
       if (map.pick) map.restorePin();
       load(container.getAttribute("data-boundaries-url")).then(function (collection) {
@@ -315,9 +354,13 @@
       }).catch(function () { /* the map stays without boundaries; the page works without it */ });
       var points = container.getAttribute("data-points-url");
       if (points) load(points).then(function (collection) { map.drawPoints(collection); }).catch(function () {});
+      var cells = container.getAttribute("data-cells-url");
+      if (cells) load(cells).then(function (collection) { map.drawCells(collection); }).catch(function () {});
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { start(); });
   else start();
+  // htmx swaps in new content (the density map's results): draw the maps it brought.
+  document.addEventListener("htmx:load", function (event) { start(event.detail && event.detail.elt); });
 })();

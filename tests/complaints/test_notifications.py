@@ -9,8 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from complaints.deadlines import SEOUL
-from complaints.models import Complaint, Follower
+from complaints.models import Complaint, EmergencyKeyword, Follower
 from complaints.notifications import KIND_LABELS, notify_filer, notify_followers
+from complaints.services.emergency import emergency_keywords_changed
 from complaints.services.escalation import complaints_escalate
 from complaints.services.handling import (
     complaint_answer,
@@ -77,6 +78,12 @@ def story(filer, file_complaint, roads_official, parks, make_official, roads, pa
         fifth = file_complaint(filer=as_filer, title="오래된 민원", now=RECEIVED)
         complaints_escalate(now=datetime(2026, 10, 2, 9, 0, tzinfo=SEOUL))
 
+        # An emergency keyword alerts the unit on duty (the head among them).
+        EmergencyKeyword.objects.create(phrase="싱크홀", unit=roads)
+        emergency_keywords_changed()
+        sixth = file_complaint(filer=as_filer, title="싱크홀", description="도로에 싱크홀이 생겼어요", now=RECEIVED)
+        emergency_keywords_changed()
+
         mine = Notification.objects.filter(citizen=person)
         notices = {
             "complaint_received": mine.get(kind="complaint_received", key__contains=f":{first.pk}"),
@@ -88,9 +95,10 @@ def story(filer, file_complaint, roads_official, parks, make_official, roads, pa
             "complaint_progress": mine.get(kind="complaint_progress", key__contains=f":{fifth.pk}:"),
             "complaint_overdue": Notification.objects.get(citizen=head, kind="complaint_overdue",
                                                           key__contains=f":{fifth.pk}:"),  # fmt: skip
+            "complaint_emergency": Notification.objects.get(citizen=head, kind="complaint_emergency"),
         }
         return notices, {"first": first, "second": second, "third": third, "fourth": fourth, "fifth": fifth,
-                         "original": original}  # fmt: skip
+                         "sixth": sixth, "original": original}  # fmt: skip
 
     return run
 
@@ -150,6 +158,11 @@ def test_every_kind_says_what_it_must_in_the_filer_s_language(language, channel,
     if channel == "email":
         admin = settings.PUBLIC_BASE_URL + reverse("admin:complaints_complaint_change", args=[fifth.pk])
         assert admin in overdue.body
+
+    emergency = notices["complaint_emergency"]
+    sixth = complaints["sixth"]
+    assert sixth.tracking_number in emergency.body and "싱크홀" in emergency.body
+    assert settings.PUBLIC_BASE_URL + reverse("admin:complaints_complaint_change", args=[sixth.pk]) in emergency.body
 
 
 def test_english_text_is_english(story):

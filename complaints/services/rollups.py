@@ -1,0 +1,333 @@
+"""The rollups the dashboards read (models/analytics.py), counted from the complaints.
+
+- `rollups_rebuild()` recounts everything, one Seoul day at a time (a few aggregate queries per
+  day, found through the `received_at` and `finished_at` indexes), then each month as the sum of
+  its days: constant memory, minutes at Seoul's 10 M complaints.
+- `rollups_refresh()` (Celery beat, every few minutes) recounts only the days touched since the
+  last run: the received and finished days of every complaint written since the watermark, the
+  day a reopened complaint had been finished on (its finish is undone), and the received days of
+  open complaints that went past their deadline without any write. A day is always recounted
+  whole (delete, then insert), so a recount is idempotent and a complaint whose unit, category or
+  status changed leaves no stale row behind. A rating moves its complaint's `updated_at`
+  (services/handling.complaint_rate), so it is found like any other change.
+
+Both take the lock of the state row (`RollupState` "counts") around every recount: the refresh for
+its whole transaction, the rebuild for each month's. Two recounts of the same day therefore never
+interleave (the second would crash on the rows' unique constraint): a refresh that Celery beat
+starts during a long rebuild waits for the month being replaced, then goes on. The rebuild
+creates the state row before it counts anything, so that a first refresh running meanwhile does
+not start a second rebuild.
+
+Definitions (models/analytics.py): "handled" = answered, closed or rejected (duplicates apart);
+on time = finished_at <= due_at, or no deadline at all (a complaint refused at triage, before a
+category gave it one: nothing was late); days to answer = Seoul calendar days from the day of
+receipt to the day of the finishing answer; reopened = handled with answer_round > 1 (counted
+among the handled only, so that "reopened ÷ handled" is a share of one population: a complaint
+whose additional answer is still pending is open, and counts once it is answered again); a
+complaint's latest rating counts.
+
+Both work on PostgreSQL and on SQLite (the embedded mode): portable ORM aggregates, and plain
+standard-SQL inserts where the ORM's per-value preparation was the bottleneck. A complaint row
+deleted outright (never done by the services) is only forgotten by the next rebuild.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ..deadlines import SEOUL
+from ..models import Complaint, ComplaintEvent, Satisfaction
+from ..models.analytics import (
+    COUNT_FIELDS,
+    DURATION_BOUNDS,
+    DailyRollup,
+    MonthlyRollup,
+    RollupState,
+)
+from ..states import FINISHED_STATES, OPEN_STATES, Status
+
+STATE_NAME = "counts"
+# A transaction still in flight when the refresh reads may commit rows whose `updated_at` is a
+# little older than the refresh: the watermark stays this far behind, so they are counted next
+# time (recounting a day twice is harmless).
+OVERLAP = timedelta(minutes=2)
+
+DIMENSIONS = ("category_id", "district_id", "channel", "unit_id")
+# "Handled" is an answer or a refusal the citizen received; duplicates are counted apart.
+HANDLED_STATES = (Status.ANSWERED, Status.CLOSED, Status.REJECTED)
+_OPEN = sorted(OPEN_STATES)
+_FINISHED = sorted(FINISHED_STATES)
+
+
+@dataclass
+class RollupReport:
+    days: list[date] = field(default_factory=list)  # the Seoul days recounted
+    months: list[date] = field(default_factory=list)  # the months re-summed (first days)
+    daily_rows: int = 0
+    monthly_rows: int = 0
+    rebuilt: bool = False
+    watermark: datetime | None = None
+    seconds: float = 0.0
+
+
+def seoul_day(moment: datetime) -> date:
+    return timezone.localtime(moment, SEOUL).date()
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of a Seoul day, aware (stored UTC)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=SEOUL)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _key(row) -> tuple:
+    return tuple(row[name] for name in DIMENSIONS)
+
+
+def _histogram(day: date) -> dict:
+    """Handled complaints received on `day` by whole Seoul days to their finishing answer: a
+    complaint finished n days later has its finish on day + n, so each bucket is a range of
+    `finished_at` (portable, no date arithmetic in SQL)."""
+    handled = Q(status__in=HANDLED_STATES)
+    buckets, lower = {}, None
+    for bound in DURATION_BOUNDS:
+        upper = day_start(day + timedelta(days=bound + 1))
+        in_bucket = Q(finished_at__lt=upper) if lower is None else Q(finished_at__gte=lower, finished_at__lt=upper)
+        buckets[f"c_days_{bound}"] = Count("id", filter=handled & in_bucket)
+        lower = upper
+    buckets["c_days_more"] = Count("id", filter=handled & Q(finished_at__gte=lower))
+    return buckets
+
+
+def count_day(day: date, *, now: datetime) -> list[tuple]:
+    """The rollup rows of one Seoul day as tuples (day, the dimensions, COUNT_FIELDS): three
+    aggregate queries (the cohort received that day, the complaints finished that day, the
+    latest ratings of the cohort)."""
+    start, end = day_start(day), day_start(day + timedelta(days=1))
+    handled = Q(status__in=HANDLED_STATES)
+    is_open = Q(status__in=_OPEN)
+    cohort = (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .order_by()
+        .values(*DIMENSIONS)
+        .annotate(
+            c_received=Count("id"),
+            c_handled=Count("id", filter=handled),
+            c_handled_on_time=Count("id", filter=handled & (Q(finished_at__lte=F("due_at")) | Q(due_at__isnull=True))),
+            c_open_now=Count("id", filter=is_open),
+            c_open_overdue=Count("id", filter=is_open & Q(due_at__lt=now)),
+            c_duplicates=Count("id", filter=Q(status=Status.DUPLICATE)),
+            c_reopened=Count("id", filter=handled & Q(answer_round__gt=1)),
+            **_histogram(day),
+        )
+    )
+    rows: dict[tuple, dict] = {}
+    for row in cohort:
+        rows[_key(row)] = {name: row.get(f"c_{name}", 0) for name in COUNT_FIELDS}
+    finished = (
+        Complaint.objects.filter(finished_at__gte=start, finished_at__lt=end)
+        .order_by()
+        .values(*DIMENSIONS)
+        .annotate(c_finished=Count("id"))
+    )
+    for row in finished:
+        rows.setdefault(_key(row), dict.fromkeys(COUNT_FIELDS, 0))["finished"] = row["c_finished"]
+    # Only the latest rating of a complaint counts (a rating per answer round): the ratings are
+    # aggregated apart, so that joining them never multiplies the cohort's counts.
+    later = Satisfaction.objects.filter(
+        complaint_id=OuterRef("complaint_id"), answer_round__gt=OuterRef("answer_round")
+    )
+    ratings = (
+        Satisfaction.objects.filter(complaint__received_at__gte=start, complaint__received_at__lt=end)
+        .filter(~Exists(later))
+        .order_by()
+        .values(*(f"complaint__{name}" for name in DIMENSIONS))
+        .annotate(**{f"c_rating_{stars}": Count("id", filter=Q(rating=stars)) for stars in range(1, 6)})
+    )
+    for row in ratings:
+        key = tuple(row[f"complaint__{name}"] for name in DIMENSIONS)
+        counts = rows.setdefault(key, dict.fromkeys(COUNT_FIELDS, 0))
+        for stars in range(1, 6):
+            counts[f"rating_{stars}"] = row[f"c_rating_{stars}"]
+    return [(day, *key, *(counts[name] for name in COUNT_FIELDS)) for key, counts in rows.items()]
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model, names) -> str:
+    return ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+
+
+# A day's rows go in by executemany of plain tuples (psycopg pipelines them): at Seoul's scale a
+# day has thousands of rows of 35 counts, and bulk_create's preparation of every value took most
+# of a rebuild's time.
+_DAILY_COLUMNS = ("day", *(name.removesuffix("_id") for name in DIMENSIONS), *COUNT_FIELDS)
+
+
+def _recount_day(day: date, *, now: datetime) -> int:
+    """Replace the day's rows; the caller holds the state row's lock (`_locked_state`)."""
+    rows = count_day(day, now=now)
+    DailyRollup.objects.filter(day=day).delete()
+    if rows:
+        placeholders = ", ".join(["%s"] * len(_DAILY_COLUMNS))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {_table(DailyRollup)} ({_columns(DailyRollup, _DAILY_COLUMNS)}) "  # noqa: S608 -- our names
+                f"VALUES ({placeholders})",
+                [(connection.ops.adapt_datefield_value(row[0]), *row[1:]) for row in rows],
+            )  # fmt: skip
+    return len(rows)
+
+
+def _resum_month(month: date) -> int:
+    """A month's rows as the sums of its days' rows: one INSERT … SELECT … GROUP BY, in the
+    database (standard SQL: PostgreSQL and SQLite). The caller holds the state row's lock."""
+    MonthlyRollup.objects.filter(month=month).delete()
+    dimensions = _columns(DailyRollup, [name.removesuffix("_id") for name in DIMENSIONS])
+    counts = _columns(DailyRollup, COUNT_FIELDS)
+    sums = ", ".join(f"SUM({column})" for column in counts.split(", "))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(MonthlyRollup)} ({_columns(MonthlyRollup, ['month'])}, {dimensions}, {counts}) "  # noqa: S608
+            f"SELECT %s, {dimensions}, {sums} FROM {_table(DailyRollup)} "
+            f"WHERE {_columns(DailyRollup, ['day'])} >= %s AND {_columns(DailyRollup, ['day'])} < %s "
+            f"GROUP BY {dimensions}",
+            [connection.ops.adapt_datefield_value(value) for value in (month, month, next_month(month))],
+        )  # fmt: skip
+        return cursor.rowcount
+
+
+def _state(now: datetime) -> tuple[RollupState, bool]:
+    """The state row, created (watermark `now` less the overlap, never rebuilt) if missing;
+    True when this call created it."""
+    return RollupState.objects.get_or_create(name=STATE_NAME, defaults={"watermark": now - OVERLAP})
+
+
+def _locked_state() -> RollupState:
+    """The state row, locked until the end of the current transaction: what serialises every
+    recount of the rollups (the refresh's and each month of a rebuild)."""
+    return RollupState.objects.select_for_update().get(name=STATE_NAME)
+
+
+def rollups_rebuild(*, progress: Callable[[str], None] | None = None, now: datetime | None = None) -> RollupReport:
+    """Count every daily and monthly rollup again from the complaints, month by month: each month
+    is replaced in its own transaction under the state row's lock, so the dashboards keep reading
+    the previous counts of the months not yet reached (never an empty page during a rebuild), and
+    a concurrent refresh waits for the month in hand. Rows outside the counted range (of
+    complaints since deleted outright) are dropped at the end. The watermark becomes the moment
+    the rebuild started (less the overlap): what changes during the rebuild is counted by the next
+    refresh."""
+    clock = time.monotonic()
+    now = now or timezone.now()
+    report = RollupReport(rebuilt=True)
+    _state(now)
+    first = Complaint.objects.aggregate(first=Min("received_at"))["first"]
+    kept_days, kept_months = Q(pk__in=[]), Q(pk__in=[])
+    if first is not None:
+        month, last_day = month_of(seoul_day(first)), max(seoul_day(now), seoul_day(first))
+        kept_days = Q(day__gte=month, day__lte=last_day)
+        kept_months = Q(month__gte=month, month__lte=month_of(last_day))
+        while month <= last_day:
+            with transaction.atomic():
+                _locked_state()
+                day = month
+                while day < next_month(month) and day <= last_day:
+                    report.daily_rows += _recount_day(day, now=now)
+                    report.days.append(day)
+                    day += timedelta(days=1)
+                report.monthly_rows += _resum_month(month)
+            report.months.append(month)
+            if progress is not None:
+                progress(f"{month:%Y-%m}: {report.daily_rows} daily rows, {report.monthly_rows} monthly rows, "
+                         f"{time.monotonic() - clock:.1f} s")  # fmt: skip
+            month = next_month(month)
+    report.watermark = now - OVERLAP
+    with transaction.atomic():
+        state = _locked_state()
+        DailyRollup.objects.exclude(kept_days).delete()
+        MonthlyRollup.objects.exclude(kept_months).delete()
+        state.watermark, state.rebuilt_at = report.watermark, now
+        state.save(update_fields=["watermark", "rebuilt_at"])
+    report.seconds = time.monotonic() - clock
+    return report
+
+
+def _distinct_days(queryset, field_name: str) -> Iterable[date]:
+    return (
+        queryset.order_by()
+        .annotate(seoul_day=TruncDate(field_name, tzinfo=SEOUL))
+        .values_list("seoul_day", flat=True)
+        .distinct()
+    )
+
+
+def days_to_recount(*, since: datetime, now: datetime) -> tuple[set[date], set[date]]:
+    """The Seoul days whose counts may have changed since `since`, and among them the received
+    days of the complaints written since (whose map cells may have changed): four queries,
+    whatever the number of changed complaints (the database finds the days)."""
+    changed = Complaint.objects.filter(updated_at__gt=since)
+    received = set(_distinct_days(changed, "received_at"))
+    days = set(received)
+    days |= set(_distinct_days(changed.filter(finished_at__isnull=False), "finished_at"))
+    # A reopened complaint is no longer finished: the day it had been finished on loses it.
+    undone = ComplaintEvent.objects.filter(
+        complaint__updated_at__gt=since, complaint__answer_round__gt=1, kind=ComplaintEvent.Kind.MOVE,
+        to_status__in=_FINISHED,
+    )  # fmt: skip
+    days |= set(_distinct_days(undone, "at"))
+    # Went past its deadline with no write: its cohort's "open and overdue" changed.
+    overdue = Complaint.objects.filter(status__in=_OPEN, due_at__gt=since, due_at__lte=now)
+    days |= set(_distinct_days(overdue, "received_at"))
+    days.discard(None)
+    received.discard(None)
+    return days, received
+
+
+def rollups_refresh(*, now: datetime | None = None) -> RollupReport:
+    """Recount the days touched since the last refresh, re-sum their months, refresh the map's
+    cells of their weeks and move the watermark on. Runs under the lock of the state row: two
+    refreshes at once (or a refresh and a rebuild's month) wait for each other. The refresh that
+    creates the state row rebuilds; one that finds it made by a rebuild still running only
+    recounts what changed (a rebuild that failed part-way is run again by hand)."""
+    from .cells import cells_refresh_weeks
+
+    clock = time.monotonic()
+    now = now or timezone.now()
+    if _state(now)[1]:
+        return rollups_rebuild(now=now)
+    report = RollupReport()
+    with transaction.atomic():
+        state = _locked_state()
+        days, received_days = days_to_recount(since=state.watermark, now=now)
+        days = sorted(days)
+        for day in days:
+            report.daily_rows += _recount_day(day, now=now)
+        report.days = days
+        for month in sorted({month_of(day) for day in days}):
+            report.monthly_rows += _resum_month(month)
+            report.months.append(month)
+        weeks = sorted({day - timedelta(days=day.weekday()) for day in received_days})
+        if weeks:
+            cells_refresh_weeks(weeks)
+        state.watermark = max(state.watermark, now - OVERLAP)
+        state.save(update_fields=["watermark"])
+    report.watermark = state.watermark
+    report.seconds = time.monotonic() - clock
+    return report
