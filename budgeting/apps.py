@@ -10,3 +10,6 @@ class BudgetingConfig(AppConfig):
         from .back_office import register_back_office
 
         register_back_office()
+        from .open_data import register_open_data
+
+        register_open_data()

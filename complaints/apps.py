@@ -18,3 +18,6 @@ class ComplaintsConfig(AppConfig):
         from .inbound.mail import connect_inbound_email
 
         connect_inbound_email()
+        from .open_data import register_open_data
+
+        register_open_data()

@@ -22,3 +22,6 @@ class GovernanceConfig(AppConfig):
                 key="committees", export=committees.personal_data_export, erase=committees.personal_data_erase
             )
         )
+        from .open_data import register_open_data
+
+        register_open_data()

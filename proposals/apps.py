@@ -27,3 +27,6 @@ class ProposalsConfig(AppConfig):
         register_personal_data(HANDLER)
         register_subject_kind(SUBJECT_KIND)
         register_budget_source_of_debates()
+        from .open_data import register_open_data
+
+        register_open_data()

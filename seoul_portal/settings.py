@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "voting",
     "budgeting",
     "complaints",
+    "opendata",
     "seoul_portal",
     "seoul_portal.apps.PortalAdminConfig",  # django.contrib.admin with the password-only site
     "django.contrib.auth",

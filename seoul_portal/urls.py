@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("votes/", include("voting.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("complaints/", include("complaints.urls")),
+    path("opendata/", include("opendata.urls")),
     path("governance/", include("governance.urls")),
     path("review/", include("governance.urls_review")),
     prefix_default_language=False,

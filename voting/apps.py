@@ -20,3 +20,6 @@ class VotingConfig(AppConfig):
         register_back_office()
         # A poll's cached ballot snapshot is forgotten whenever the poll or its options change.
         connect_signals()
+        from .open_data import register_open_data
+
+        register_open_data()
