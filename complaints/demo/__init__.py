@@ -45,7 +45,7 @@ from ..services.handling import (
     complaint_transfer,
 )
 from ..services.intake import Filer, Location, complaint_complete_triage, complaint_file, complaint_file_for_triage
-from . import content
+from . import content, history
 
 OPEN311_APP = "서울 스마트 민원 앱 (데모)"
 # The demo's filers: fictitious citizens (010-0004-xxxx), guests and callers (010-0005-xxxx), senders
@@ -72,6 +72,8 @@ def seed(*, official, citizen=None) -> dict:
         _complaints(waiting, official=official, citizen=citizen, crowd=_crowd(now), app=app, now=now)
         # What the scheduler does every few minutes: overdue flags, 30-day progress notices.
         complaints_escalate(now=now)
+    # Months of history behind them, and the analysis built on it (complaints/demo/history.py).
+    history.seed(official=official, crowd=_crowd(now), app=app, now=now)
     sample = demo.filter(citizen=citizen).order_by("-received_at").first() if citizen is not None else None
     return {
         "complaints": demo.count(),
