@@ -62,6 +62,9 @@ worker-text: install
 # gunicorn, driven by wrk (apt-get install -y wrk; BENCH_ARGS=--no-load skips that part).
 # CHANNEL=complaints: the queue, public list, tracking and Open311 at 1,000,000 complaints vs 1,000,
 # then complaints filed through the web form and Open311 under load (the same wrk and --no-load).
+# CHANNEL=analysis: the complaints dashboards at 10,000,000 complaints vs 10,000 (target 2x), generated
+# inside PostgreSQL in chunks committed one by one (BENCH_ARGS="--resume --keep" continues an
+# interrupted seeding), then the rollups rebuilt in their own process (time, peak memory).
 SCALE ?= seoul
 CHANNEL ?= proposals
 bench: install

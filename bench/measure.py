@@ -37,7 +37,8 @@ def run_scenario(scenario, context, *, warmup, query_runs, requests):
         url = scenario.url(context)
         data = scenario.data(context) if callable(scenario.data) else scenario.data
         started = time.perf_counter()
-        response = send(url, data) if scenario.method == "post" else send(url)
+        headers = scenario.headers or None
+        response = send(url, data, headers=headers) if scenario.method == "post" else send(url, headers=headers)
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code not in scenario.expect:
             errors.append(f"{response.status_code} {url}")

@@ -7,10 +7,13 @@
     python -m bench.run --channel voting     # M-Voting: results at 1,000,000 ballots vs 1,000; ballots under load
     python -m bench.run --channel budgeting  # participatory budgeting: results at 40,000 voters vs 400
     python -m bench.run --channel complaints # complaints: pages at 1,000,000 complaints vs 1,000; intake under load
+    python -m bench.run --channel analysis --keep   # the dashboards at 10,000,000 complaints vs 10,000 (within 2x)
+    python -m bench.run --channel analysis --resume --keep  # continue an interrupted seeding of the kept databases
     make bench SCALE=small
     make bench CHANNEL=voting SCALE=small
     make bench CHANNEL=budgeting
     make bench CHANNEL=complaints SCALE=small
+    make bench CHANNEL=analysis SCALE=small
 
 Needs DATABASE_URL pointing at a PostgreSQL server on this machine (loopback or a local socket):
 the runner creates its own databases there (seoul_portal_bench_*), migrates a template once,
@@ -23,6 +26,11 @@ dataset alike), drops them at the end (unless --keep), and prints one table:
 - median latency at the small scale (the big one / --ratio: 100 for proposals and budgeting, 1,000
   for voting and complaints)
   and at the big scale, their ratio (target: at most 1.5) and the big scale's p95; errors (must be 0).
+
+The analysis channel (issue 8) seeds in chunks it commits one by one (resumable: --resume
+continues a kept database's interrupted seeding instead of starting afresh), then rebuilds the
+rollups in a process of its own (bench/rebuild.py: wall time, peak memory, PostgreSQL's temporary
+files), again with --rebuild on reused databases; its latency target is 2.0.
 
 A channel with load scenarios (voting: ballots cast under load; complaints: filed through the web
 form and Open311) is then driven on the big dataset by bench/load.py: real gunicorn servers on
@@ -218,12 +226,23 @@ def has_load_scenarios(channel) -> bool:
 
 
 def run(args) -> int:
-    from bench.report import Measurement, format_load_table, format_table, judge, judge_load, write_csv
+    from bench.report import (
+        MAX_LATENCY_RATIO,
+        Measurement,
+        format_load_table,
+        format_table,
+        judge,
+        judge_load,
+        write_csv,
+    )
     from bench.sizes import MEASURES, scaled, size_label
 
     url = check_database_url(os.environ.get("DATABASE_URL", ""))
     if args.ratio is None:
         args.ratio = MEASURES[args.channel]["ratio"]
+    if args.max_ratio is None:
+        args.max_ratio = MEASURES[args.channel].get("max_ratio", MAX_LATENCY_RATIO)
+    rebuilds = MEASURES[args.channel].get("rebuild", False)
     load = has_load_scenarios(args.channel) and not args.no_load
     if load:
         from bench.load import WRK_INSTALL_HINT, find_wrk
@@ -234,7 +253,7 @@ def run(args) -> int:
                 f"{WRK_INSTALL_HINT}; or skip that scenario with --no-load."
             )
     sets = datasets(args.scale, args.ratio, args.channel)
-    template = f"{DATABASE_PREFIX}_template"
+    template = f"{DATABASE_PREFIX}_{args.channel}_template"
     load_results = {}
     workdir = Path(tempfile.mkdtemp(prefix="seoul-bench-"))
     created = []
@@ -261,6 +280,18 @@ def run(args) -> int:
                 )
                 analyze(url, name)  # statistics for any new (expression) index, as the seed gives its own
                 seed_report = kept_report
+            elif args.resume and database_exists(url, name):
+                # An interrupted seeding of a kept database: the seeder continues where it stopped.
+                print(f"Resuming the seeding of {name} ({', '.join(dataset['roles'])}) ...", flush=True)
+                seed_report = workdir / f"{name}.seed.json"
+                run_step(
+                    seed_command(args.channel, dataset["sizes"], seed_report, batch_size=args.batch_size),
+                    environment(url, name),
+                    label=f"seeding {name}",
+                )
+                if args.keep:
+                    RESULTS.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(seed_report, kept_report)
             else:
                 if template not in created:
                     print(f"Migrating the template database {template} ...", flush=True)
@@ -285,6 +316,8 @@ def run(args) -> int:
             created.append(name)
             dataset["seed_report"] = seed_report
             dataset["seed"] = json.loads(seed_report.read_text(encoding="utf-8"))
+            if rebuilds:
+                dataset["rebuild"] = rebuild_step(url, name, workdir, fresh=seed_report != kept_report, args=args)
         # Rounds take turns over the datasets, so that a busy minute of the machine falls on each
         # dataset alike instead of on whichever happened to be measured then.
         requests = max(1, args.requests // args.rounds)
@@ -364,6 +397,15 @@ def run(args) -> int:
             f"  {role:<8} {labels[('baseline', 'small', 'big').index(role)]:>6} = {_sizes(dataset['sizes'])}; "
             f"seeded in {seed['seconds']:.0f} s, peak memory {seed['peak_memory_mb']:.0f} MB"
         )
+        loaded = seed.get("channels", {}).get(args.channel, {})
+        if loaded.get("rows_per_second"):
+            print(
+                f"{'':>18}{loaded['complaints']:,} complaints at {loaded['rows_per_second']:,} rows/s (load "
+                f"{loaded['load_seconds']:,.0f} s, indexes {loaded['restore_seconds']:,.0f} s), database "
+                f"{loaded['database_mb']:,} MB"
+            )
+        if dataset.get("rebuild"):
+            print(f"{'':>18}{rebuild_summary(dataset['rebuild'])}")
     print()
     print(format_table(verdicts, labels=labels, max_ratio=args.max_ratio))
     descriptions = {name: data["describe"] for name, data in results["big"].items()}
@@ -426,6 +468,35 @@ def run(args) -> int:
     return 0
 
 
+def rebuild_step(url, name, workdir, *, fresh, args) -> dict:
+    """Rebuild the rollups of a dataset in a process of its own (bench/rebuild.py); a reused
+    dataset keeps the figures of its earlier rebuild unless --rebuild."""
+    kept = RESULTS / f"{name}.rebuild.json"
+    if not fresh and not args.rebuild and kept.exists():
+        print(f"  (rollups of {name} rebuilt by an earlier run: --rebuild to rebuild them again)", flush=True)
+        return json.loads(kept.read_text(encoding="utf-8"))
+    out = workdir / f"{name}.rebuild.json"
+    print(f"Rebuilding the rollups of {name} ...", flush=True)
+    run_step([sys.executable, "-m", "bench.rebuild", "--out", str(out)], environment(url, name),
+             label=f"rebuilding the rollups of {name}")  # fmt: skip
+    if args.keep:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out, kept)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def rebuild_summary(result) -> str:
+    steps = ", ".join(
+        f"{name} {step['seconds']:,.0f} s" if step.get("seconds") is not None else f"{name} missing"
+        for name, step in result["steps"].items()
+    )
+    rows = ", ".join(f"{label.split('.')[-1]} {table['rows']:,}" for label, table in result["tables"].items())
+    return (
+        f"rollups rebuilt in {result['seconds'] or 0:,.0f} s ({steps}), peak memory {result['peak_memory_mb']} MB; "
+        f"PostgreSQL temp files {result['postgres_temp_files']} ({result['postgres_temp_mb']} MB); rows: {rows}"
+    )
+
+
 def round_ratios(load_result) -> list[float]:
     """The first variant's throughput over the last one's, round by round (they take turns)."""
     variants = list(load_result["variants"].values())
@@ -475,7 +546,12 @@ def main(argv=None):
     parser.add_argument(
         "--rounds", type=int, default=3, help="Measure the datasets in turn this many times (the requests are shared)."
     )
-    parser.add_argument("--max-ratio", type=float, default=1.5, help="The latency target (big / small median).")
+    parser.add_argument(
+        "--max-ratio",
+        type=float,
+        default=None,
+        help="The latency target (big / small median; default: the channel's, 1.5, or 2.0 for analysis).",
+    )
     parser.add_argument("--batch-size", type=int, default=5_000, help="Rows per COPY while seeding.")
     parser.add_argument("--only", action="append", help="Measure only these scenarios (repeatable).")
     parser.add_argument(
@@ -490,6 +566,14 @@ def main(argv=None):
         action="store_true",
         help="Measure the databases an earlier run kept (--keep) instead of seeding again. The earlier "
         "measurement added supports and citizens to them: a little more data, nothing else.",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="Continue the interrupted seeding of a kept database (channels that seed in chunks: analysis).",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="Rebuild the rollups of reused databases again (analysis)."
     )
     parser.add_argument("--strict", action="store_true", help="Also exit 1 when a latency ratio misses the target.")
     parser.add_argument("--no-load", action="store_true", help="Skip the load scenarios (wrk against real servers).")

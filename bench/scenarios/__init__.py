@@ -23,6 +23,8 @@ class Scenario:
     # Called before each request, untimed and uncounted (e.g. signing in the next fresh citizen).
     before_each: Callable[[Any, dict, int], None] | None = None
     expect: tuple = (200,)
+    # Request headers (e.g. {"HX-Request": "true"}: the htmx fragment of a page).
+    headers: dict = field(default_factory=dict)
     # Called after all requests with their number: how many did not do what they should.
     failures_after: Callable[[dict, int], int] | None = None
 
@@ -71,6 +73,9 @@ class LoadScenario:
 
 
 def channel_scenarios(channel):
-    from . import budgeting, complaints, proposals, voting
+    from . import analysis, budgeting, complaints, proposals, voting
 
-    return {"proposals": proposals, "voting": voting, "budgeting": budgeting, "complaints": complaints}[channel]
+    return {
+        "proposals": proposals, "voting": voting, "budgeting": budgeting, "complaints": complaints,
+        "analysis": analysis,
+    }[channel]  # fmt: skip

@@ -4,7 +4,9 @@ A channel joins by adding a seeder to SEEDERS (see proposals.ProposalsSeeder for
 name, help, models, add_arguments, sizes, citizens_needed, has_data, seed; the sizes at
 Seoul scale go to bench/sizes.py).
 `manage.py seed_scale --channel proposals` (or `--channel voting`, `--channel budgeting`,
-`--channel complaints`) and the benchmark runner both go through `seed()`.
+`--channel complaints`, `--channel analysis`) and the benchmark runner both go through `seed()`.
+A seeder with `seeds_alone` (analysis: ten million rows generated in PostgreSQL, committed chunk
+by chunk so that an interrupted run resumes) is seeded alone, by its own `seed_alone()`.
 
 Re-running: seeding refuses a database that already holds the channel's data (a benchmark wants
 known sizes, not a sum of runs); `append=True` (`--append`) adds the requested amounts on top
@@ -21,6 +23,7 @@ from django.utils import timezone
 from audit.models import LedgerBlock, LedgerEntry
 from citizens.models import Citizen, Consent, District
 
+from .analysis import AnalysisSeeder
 from .budgeting import BudgetingSeeder
 from .bulk import (
     BulkLoader,
@@ -38,7 +41,8 @@ from .proposals import ProposalsSeeder
 from .voting import VotingSeeder
 
 SEEDERS = {
-    seeder.name: seeder for seeder in (ProposalsSeeder(), VotingSeeder(), BudgetingSeeder(), ComplaintsSeeder())
+    seeder.name: seeder
+    for seeder in (ProposalsSeeder(), VotingSeeder(), BudgetingSeeder(), ComplaintsSeeder(), AnalysisSeeder())
 }
 
 
@@ -76,6 +80,10 @@ def seed(
     """Seed `channels` ({name: sizes}); `citizens` defaults to what the channels need."""
     started = time.monotonic()
     seeders = [SEEDERS[name] for name in channels]
+    alone = [seeder for seeder in seeders if getattr(seeder, "seeds_alone", False)]
+    if alone:
+        return _seed_alone(alone[0], channels, seeders=seeders, append=append, random_seed=random_seed,
+                           write=write, progress_every=progress_every, vacuum=vacuum, started=started)  # fmt: skip
     if not append:
         busy = [seeder.name for seeder in seeders if seeder.has_data()]
         if busy:
@@ -130,3 +138,18 @@ def seed(
         vacuum_analyze(*models, LedgerBlock, LedgerEntry)
     rows = dict(sorted(loader.written.items()))
     return SeedReport(rows=rows, seconds=time.monotonic() - started, peak_memory_mb=peak_memory_mb(), channels=results)
+
+
+def _seed_alone(seeder, channels, *, seeders, append, random_seed, write, progress_every, vacuum, started):
+    """A seeder that commits chunk by chunk (resumable: analysis), outside seed()'s one transaction."""
+    if len(seeders) > 1:
+        raise ValueError(f"The {seeder.name} channel is seeded alone (in chunks it commits one by one).")
+    if append:
+        raise ValueError(f"The {seeder.name} channel cannot --append; an interrupted seeding resumes by itself.")
+    result = seeder.seed_alone(
+        sizes=channels[seeder.name], random_seed=random_seed, write=write, vacuum=vacuum,
+        progress_every=progress_every,
+    )  # fmt: skip
+    rows = {f"{model._meta.label}": model._default_manager.count() for model in seeder.models}
+    return SeedReport(rows=rows, seconds=time.monotonic() - started, peak_memory_mb=peak_memory_mb(),
+                      channels={seeder.name: result})  # fmt: skip
