@@ -76,14 +76,16 @@ def _outside_providers_stay_outside(settings):
     publish_breaker.close()
 
 
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A request to an /en/ page leaves English active in the thread (LocaleMiddleware activates,
-    nothing deactivates): the next test would otherwise reverse() English URLs."""
-    yield
+@pytest.fixture
+def language_isolated():
+    """The test starts in the site's default language whatever an earlier test's request left
+    active (LocaleMiddleware activates a language and nothing deactivates it), and leaves the
+    thread's language as it found it."""
+    from django.conf import settings
     from django.utils import translation
 
-    translation.deactivate()
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

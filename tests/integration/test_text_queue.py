@@ -21,7 +21,8 @@ citizen, file_complaint, make_citizen, make_official, participant, pothole, road
     complaints_fixtures.roads, complaints_fixtures.roads_official,
 )
 
-pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("language_isolated")]
 
 
 @pytest.fixture

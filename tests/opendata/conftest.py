@@ -220,3 +220,9 @@ def _governance(citizen):
     private_item = AgendaItem.objects.create(committee=committee, meeting=meeting, title_ko="비공개 인사 안건",
                                              is_public=False)  # fmt: skip
     return {"meeting": meeting, "public_item": public_item, "private_item": private_item}
+
+
+@pytest.fixture(autouse=True)
+def _language_isolated(language_isolated):
+    """Each open data test starts in Korean (the site's language) and leaves the language as it was."""
+    yield

@@ -9,12 +9,13 @@ from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.forms.public import TEXT_MAX_DAYS, ComplaintFilterForm
 from complaints.models import Complaint
 from complaints.selectors import public_complaints
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_isolated")]
 
 
 def filters_of(query: str) -> dict:
@@ -36,7 +37,8 @@ def test_a_longer_period_is_cut_with_a_message(client, file_complaint):
     assert response.status_code == 400
     assert [complaint.tracking_number for complaint in response.context["complaints"]] == [inside]
     assert response.context["problems"] == [
-        "Words are searched in at most 35 days: showing the last 35 days of the period."
+        gettext("Words are searched in at most %(days)d days: showing the last %(days)d days of the period.")
+        % {"days": 35}
     ]
 
 
