@@ -14,10 +14,13 @@ def escalate_complaints():
 
 @shared_task(name="complaints.tasks.refresh_rollups", ignore_result=True)
 def refresh_rollups():
-    """Periodic: counts the complaints changed since the last refresh into the rollups."""
+    """Periodic: counts the complaints changed since the last refresh into the rollups, then computes
+    the dashboards' usual first views under the new counts."""
+    from .services.figures_warming import figures_warm
     from .services.rollups import rollups_refresh
 
-    return rollups_refresh()
+    rollups_refresh()
+    figures_warm()
 
 
 @shared_task(name="complaints.tasks.count_terms", ignore_result=True)

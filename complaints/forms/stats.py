@@ -21,11 +21,8 @@ from citizens.models import District
 
 from ..models import Channel
 from ..selectors.public import filter_categories
-from ..selectors.stats import StatsFilter
+from ..selectors.stats import DEFAULT_PERIOD, PRESET_DAYS, StatsFilter
 
-# Preset periods: their days, ending today (Seoul).
-PRESET_DAYS = {"7d": 7, "28d": 28, "90d": 90, "365d": 365}
-DEFAULT_PERIOD = "28d"
 CUSTOM = "custom"
 # Custom periods stay within these bounds: the rollups start in 2000, and ten years is the
 # longest span the monthly rollups answer with a bounded number of rows.

@@ -32,6 +32,9 @@ from ..models.analytics import COUNT_FIELDS, DURATION_BOUNDS, DURATION_FIELDS, D
 from ..models.complaints import Channel
 from .figures_cache import figures
 
+# The preset periods the filter offers (days ending today in Seoul), and the one shown first.
+PRESET_DAYS = {"7d": 7, "28d": 28, "90d": 90, "365d": 365}
+DEFAULT_PERIOD = "28d"
 # Periods up to this many days are charted per day, up to a year per week, longer per month.
 DAILY_UP_TO = 62
 WEEKLY_UP_TO = 366

@@ -103,3 +103,29 @@ def test_zero_seconds_computes_every_time(settings, file_complaint):
     _, first = queries_of(lambda: stats.dashboard_figures(last_week()))
     _, second = queries_of(lambda: stats.dashboard_figures(last_week()))
     assert first == second > 1
+
+
+def test_after_a_refresh_the_usual_first_views_are_ready(file_complaint):
+    from complaints.services.figures_warming import figures_warm
+    from complaints.tasks import refresh_rollups
+
+    file_complaint()
+    rollups_rebuild(now=timezone.now() - timedelta(minutes=5))
+    refresh_rollups()  # the beat task: refresh, then the presets in both languages and the default map
+    today = timezone.localdate()
+    for days in (7, 28, 90, 365):
+        _, count = queries_of(
+            lambda days=days: stats.dashboard_figures(StatsFilter(start=today - timedelta(days=days - 1), end=today))
+        )
+        assert count == 1  # only the rollups' version: the figures were computed by the task
+    with translation.override("en"):
+        _, count = queries_of(lambda: stats.dashboard_figures(StatsFilter(start=today - timedelta(days=27), end=today)))
+    assert count == 1
+    assert figures_warm() == 10
+
+
+def test_nothing_is_warmed_when_figures_are_not_kept(settings):
+    from complaints.services.figures_warming import figures_warm
+
+    settings.COMPLAINT_FIGURES_CACHE_SECONDS = 0
+    assert figures_warm() == 0
