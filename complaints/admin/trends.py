@@ -1,11 +1,12 @@
-"""The trending terms in the back office: the same ranking as the public page, for any official
-who may open the complaints, each term linking to the complaints list filtered to the week's
-complaints that use it (TermFilter below, within the official's own queue as always).
+"""The trending terms in the back office, for any official who may open the complaints, each term
+linking to the complaints list filtered to the week's complaints that use it (TermFilter below,
+within the official's own queue as always).
 
-The list is the public one: only terms at least three people used this week in public complaints
-(services/text_analysis.py). A second, officials-only ranking over private complaints too would
-need its own rows (Trend has no audience); officials find any word of their queue with the
-term search meanwhile."""
+The list is the officials' ranking (Trend.Audience.OFFICIALS): every complaint's terms, private
+complaints included and without the public page's rule (at least three people in public
+complaints, services/text_analysis.py), so that an issue rising in private complaints reaches
+the officials who handle it. Its terms never reach the public page, which reads the public
+ranking only. Its CSV is this page's table, for officials only as well."""
 
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import SEOUL
+from ..models import Trend
 from ..selectors import filter_categories
 from ..selectors.trends import Trending, trending_terms
 from ..views.trends import category_of_request, public_list_url, term_rows, trends_csv
@@ -79,7 +81,7 @@ def trends_view(model_admin, request):
     }
     if problem:
         return TemplateResponse(request, "admin/complaints/complaint/trends.html", context, status=400)
-    trending = trending_terms(category=category)
+    trending = trending_terms(audience=Trend.Audience.OFFICIALS, category=category)
     if request.GET.get("format") == "csv":
         return trends_csv(trending)
     query = {"category": category.service_code} if category else {}

@@ -168,9 +168,16 @@ class TermCount(models.Model):
 
 
 class Trend(models.Model):
-    """A term rising this week against the previous four, as last computed (services/trends.py);
-    the pages read the latest computation instead of summing term counts."""
+    """A term rising this week against the previous four, as last computed
+    (services/text_analysis.py); the pages read the latest computation instead of summing term
+    counts. Each computation writes two rankings: the public one (only terms at least three
+    people used in public complaints) and the officials' one (every complaint's terms)."""
 
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("the public")
+        OFFICIALS = "officials", _("officials only")
+
+    audience = models.CharField(_("shown to"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
     week_start = models.DateField(_("week from"))
     category = models.ForeignKey("complaints.Category", verbose_name=_("category"), null=True, blank=True,
@@ -182,12 +189,14 @@ class Trend(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"))
 
     class Meta:
-        ordering = ["category", "rank"]
+        ordering = ["audience", "category", "rank"]
         verbose_name = _("trending term")
         verbose_name_plural = _("trending terms")
         constraints = [
-            models.UniqueConstraint(fields=["category", "rank"], name="trend_rank_once", nulls_distinct=False),
-            models.UniqueConstraint(fields=["category", "term"], name="trend_term_once", nulls_distinct=False),
+            models.UniqueConstraint(fields=["audience", "category", "rank"], name="trend_rank_once",
+                                    nulls_distinct=False),  # fmt: skip
+            models.UniqueConstraint(fields=["audience", "category", "term"], name="trend_term_once",
+                                    nulls_distinct=False),  # fmt: skip
         ]
 
     def __str__(self):

@@ -1,6 +1,8 @@
-"""Reads of the trending issues: the latest computation (Trend rows) overall or for a category,
-and where each term's complaints are. Two queries whatever the number of complaints: the pages
-never sum term counts, services/text_analysis.py did when it computed the trends."""
+"""Reads of the trending issues: the latest computation (Trend rows) of one audience (the public
+ranking or the officials'), overall or for a category. Two queries whatever the number of
+complaints: the pages never sum term counts, services/text_analysis.py did when it computed the
+trends. Every read names its audience: the public page must never read the officials' ranking,
+which holds the words of private complaints."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,14 +43,16 @@ def trend_category(code) -> Category | None:
     return Category.objects.filter(service_code=code).first()
 
 
-def trending_terms(*, category: Category | None = None) -> Trending:
-    """The ranked terms of the last computation, overall or for `category`. One query."""
-    rows = list(Trend.objects.filter(category=category).order_by("rank"))
+def trending_terms(*, audience: Trend.Audience, category: Category | None = None) -> Trending:
+    """The ranked terms of the last computation for `audience`, overall or for `category`. One
+    query (two when the list is empty: when was it computed)."""
+    trends = Trend.objects.filter(audience=audience)
+    rows = list(trends.filter(category=category).order_by("rank"))
     terms = [
         TrendingTerm(rank=row.rank, term=row.term, this_week=row.this_week, baseline=row.baseline, score=row.score)
         for row in rows
     ]
-    first = rows[0] if rows else Trend.objects.order_by("-computed_at").only("week_start", "computed_at").first()
+    first = rows[0] if rows else trends.order_by("-computed_at").only("week_start", "computed_at").first()
     return Trending(
         category=category,
         terms=terms,

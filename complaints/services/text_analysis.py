@@ -16,16 +16,18 @@ with the recount's own batches, which lock the same row and check the same marke
 lock, a task committing between the reset's DELETE and its UPDATE kept its counts and had its
 complaint counted a second time.
 
-Who may read a trending term: the Trend rows are the public page's (and the back office shows the
-same list). A term enters a list only when, this week, at least MIN_PUBLIC_FILERS different
-filers (accounts, or a guest's verified phone or email) used it in complaints they made public
-(and categorised: those the public list shows; in the list's category for a category's list).
-So the words of private complaints never reach the public, nor does a word only one or two
-people wrote (a neighbour's name typed in three complaints by one citizen). TermCount has no
-filer or public dimension, so this is verified when the trends are computed, by analysing the
-text of the week's public complaints again (bounded by the week: ~49,000 complaints at most,
-the public ones only). The counts shown (this week, baseline) are of every complaint: numbers,
-never words.
+Who may read a trending term: each computation writes two rankings (Trend.audience). The
+public one (the public page and its CSV) lists a term only when, this week, at least
+MIN_PUBLIC_FILERS different filers (accounts, or a guest's verified phone or email) used it in
+complaints they made public (and categorised: those the public list shows; in the list's
+category for a category's list). So the words of private complaints never reach the public, nor
+does a word only one or two people wrote (a neighbour's name typed in three complaints by one
+citizen). TermCount has no filer or public dimension, so this is verified when the trends are
+computed, by analysing the text of the week's public complaints again (bounded by the week:
+~49,000 complaints at most, the public ones only). The officials' ranking (the back office)
+has no such rule: every complaint's terms, so a rising issue that citizens raise in private
+complaints reaches the officials who handle it. In both, the counts shown (this week, baseline)
+are of every complaint: numbers, never words.
 
 A complaint counts under the category it has when it is counted. SMS and email complaints are
 counted at intake, before triage gives them a category: their terms count in the overall trends
@@ -209,7 +211,8 @@ def public_voices(*, since, until, terms, stop, batch_size: int = BATCH_SIZE) ->
 @dataclass(frozen=True)
 class TrendReport:
     caught_up: int  # complaints whose terms were counted by this run (their task was lost)
-    trends: int  # Trend rows written (overall and per category)
+    trends: int  # public Trend rows written (overall and per category)
+    officials_trends: int  # the officials' Trend rows written (overall and per category)
     week_start: object
 
 
@@ -222,8 +225,8 @@ def rise_score(this_week: int, baseline: float) -> float:
 
 
 def trends_compute(*, now=None) -> TrendReport:
-    """Counts the complaints still uncounted, then replaces every Trend row (atomically: pages
-    read either the previous computation or this one)."""
+    """Counts the complaints still uncounted, then replaces both rankings, the public one and the
+    officials' (atomically, together: pages read either the previous computation or this one)."""
     now = now or timezone.now()
     caught_up = complaints_count_pending(received_since=now - timedelta(days=CATCH_UP_DAYS), now=now)
     today = timezone.localtime(now, SEOUL).date()
@@ -260,17 +263,26 @@ def trends_compute(*, now=None) -> TrendReport:
         terms={term for rows in rising.values() for term, *_figures in rows},
         stop=stop,
     )
-    trends = []
+    public, officials = [], []
     for category_id, rows in rising.items():
-        ranked = [row for row in rows if len(voices.get((category_id, row[0]), ())) >= MIN_PUBLIC_FILERS]
-        ranked.sort(key=lambda item: (-item[3], -item[1], item[0]))
-        trends += [
-            Trend(computed_at=now, week_start=week_start, category_id=category_id, term=term, this_week=this_week,
-                  baseline=round(baseline, 2), score=round(score, 3), rank=rank)  # fmt: skip
-            for rank, (term, this_week, baseline, score) in enumerate(ranked[:TOP], start=1)
-        ]
+        ranked = sorted(rows, key=lambda item: (-item[3], -item[1], item[0]))
+        officials += _ranking(ranked, audience=Trend.Audience.OFFICIALS, category_id=category_id, now=now,
+                              week_start=week_start)  # fmt: skip
+        voiced = [row for row in ranked if len(voices.get((category_id, row[0]), ())) >= MIN_PUBLIC_FILERS]
+        public += _ranking(voiced, audience=Trend.Audience.PUBLIC, category_id=category_id, now=now,
+                           week_start=week_start)  # fmt: skip
     with transaction.atomic():
         Trend.objects.all().delete()
-        Trend.objects.bulk_create(trends)
-    logger.info("Trends computed: %d rows, %d complaints caught up", len(trends), caught_up)
-    return TrendReport(caught_up=caught_up, trends=len(trends), week_start=week_start)
+        Trend.objects.bulk_create(public + officials)
+    logger.info("Trends computed: %d public and %d officials' rows, %d complaints caught up", len(public),
+                len(officials), caught_up)  # fmt: skip
+    return TrendReport(caught_up=caught_up, trends=len(public), officials_trends=len(officials), week_start=week_start)
+
+
+def _ranking(ranked, *, audience, category_id, now, week_start) -> list[Trend]:
+    """The first TOP of `ranked` (term, this week, baseline, score), best first, as Trend rows."""
+    return [
+        Trend(audience=audience, computed_at=now, week_start=week_start, category_id=category_id, term=term,
+              this_week=this_week, baseline=round(baseline, 2), score=round(score, 3), rank=rank)  # fmt: skip
+        for rank, (term, this_week, baseline, score) in enumerate(ranked[:TOP], start=1)
+    ]

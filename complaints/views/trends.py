@@ -2,8 +2,9 @@
 complaints against the four weeks before, overall or for one category (`?category=<service
 code>`), each linking to the public complaints behind it; `?format=csv` downloads the table.
 
-The officials' page in the admin (complaints/admin/trends.py) shows the same terms and links to
-their own queue instead.
+Only the public ranking (Trend.Audience.PUBLIC: terms at least three people used this week in
+public complaints) is read here. The officials' page in the admin (complaints/admin/trends.py)
+reads the officials' ranking, which includes private complaints, and links to their own queue.
 """
 
 import csv
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from seoul_portal.channels import channel_by_slug
 
+from ..models import Trend
 from ..selectors import filter_categories
 from ..selectors.trends import Trending, trend_category, trending_terms
 
@@ -71,7 +73,7 @@ def trending(request):
     if problem:
         context = {"channel": channel_by_slug("complaints"), "problem": problem, "categories": filter_categories()}
         return render(request, "complaints/stats/trends.html", context, status=400)
-    trending = trending_terms(category=category)
+    trending = trending_terms(audience=Trend.Audience.PUBLIC, category=category)
     if request.GET.get("format") == "csv":
         return trends_csv(trending)
     query = {"category": category.service_code} if category else {}

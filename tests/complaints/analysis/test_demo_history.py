@@ -183,7 +183,7 @@ def _a_hotspot_this_week():
 
 
 def _a_rising_term_this_week():
-    overall = {trend.term: trend for trend in Trend.objects.filter(category=None)}
+    overall = {trend.term: trend for trend in Trend.objects.filter(audience=Trend.Audience.PUBLIC, category=None)}
     rising = overall["무더위쉼터"]
     assert rising.rank <= 3 and rising.this_week >= 12 and rising.baseline <= 1.5
     assert str(rising.week_start) == "2026-07-09"

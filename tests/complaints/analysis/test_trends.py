@@ -184,9 +184,18 @@ def term_counts(pothole, park, voiced):
     voiced("소음", category=park)
 
 
-def trend_rows():
+def public_trends():
+    return Trend.objects.filter(audience=Trend.Audience.PUBLIC)
+
+
+def officials_trends():
+    return Trend.objects.filter(audience=Trend.Audience.OFFICIALS)
+
+
+def trend_rows(trends=None):
+    trends = public_trends() if trends is None else trends
     return [(row.category_id, row.rank, row.term, row.this_week, row.baseline, row.score) for row in
-            Trend.objects.order_by("category_id", "rank")]  # fmt: skip
+            trends.order_by("category_id", "rank")]  # fmt: skip
 
 
 def test_trends_on_hand_computed_counts(term_counts, pothole, park):
@@ -194,7 +203,7 @@ def test_trends_on_hand_computed_counts(term_counts, pothole, park):
 
     report = trends_compute(now=NOW)
 
-    assert (report.caught_up, report.trends, report.week_start) == (0, 6, date(2026, 3, 14))
+    assert (report.caught_up, report.trends, report.officials_trends, report.week_start) == (0, 6, 6, date(2026, 3, 14))
     # 싱크홀: 4 + 2 this week, 4 before → baseline 1 → 5/√2; 소음: 3 vs 0 → 3; 공사: 20 vs 60/4 → 5/4;
     # 가로등 10 vs 10 does not rise; 도로 has 2; 민원 is a stop word; 폭우 is tomorrow.
     assert sorted(trend_rows(), key=lambda row: (row[0] or 0, row[1])) == [
@@ -205,6 +214,8 @@ def test_trends_on_hand_computed_counts(term_counts, pothole, park):
         (pothole.pk, 2, "공사", 20, 15.0, 1.25),
         (park.pk, 1, "소음", 3, 0.0, 3.0),
     ]
+    # Every rising term was said in public by three people: the officials' ranking is the same.
+    assert trend_rows(officials_trends()) == trend_rows()
     assert set(Trend.objects.values_list("week_start", flat=True)) == {date(2026, 3, 14)}
 
 
@@ -216,9 +227,10 @@ def test_at_most_twenty_terms_per_list(pothole, voiced):
     )
     voiced(" ".join(words), category=pothole)
     trends_compute(now=NOW)
-    overall = list(Trend.objects.filter(category=None).order_by("rank").values_list("term", flat=True))
-    assert overall == [words[number] for number in range(24, 4, -1)]
-    assert Trend.objects.filter(category=pothole).count() == 20
+    for trends in (public_trends(), officials_trends()):
+        overall = list(trends.filter(category=None).order_by("rank").values_list("term", flat=True))
+        assert overall == [words[number] for number in range(24, 4, -1)]
+        assert trends.filter(category=pothole).count() == 20
 
 
 def test_a_lost_task_is_caught_up(file_complaint, pothole, participant):
@@ -539,9 +551,15 @@ def test_words_of_private_complaints_or_of_fewer_than_three_people_never_trend(
     assert {term: this_week[term] for term in ("홍길동", "김철수", "이영희")} == {"홍길동": 3, "김철수": 3, "이영희": 3}
     assert this_week["싱크홀"] == 6
     # ...but only what three people wrote in public complaints is listed, in the category they wrote it in.
-    listed_terms = {(row.category_id, row.term) for row in Trend.objects.all()}
+    listed_terms = {(row.category_id, row.term) for row in public_trends()}
     assert listed_terms == {(None, "싱크홀"), (pothole.pk, "싱크홀"), (None, "발생"), (pothole.pk, "발생")}
-    assert Trend.objects.get(category=None, term="싱크홀").this_week == 6
+    assert public_trends().get(category=None, term="싱크홀").this_week == 6
+    # The officials' ranking has every complaint's rising terms, in the category they were written in.
+    officials_terms = {(row.category_id, row.term) for row in officials_trends()}
+    for name in ("홍길동", "김철수", "이영희"):
+        assert {(None, name), (park.pk, name)} <= officials_terms
+    assert officials_trends().get(category=None, term="싱크홀").this_week == 6
+    assert officials_trends().get(category=park, term="싱크홀").this_week == 3
 
     page = client.get(reverse("complaints:trends")).content.decode()
     assert "싱크홀" in page
@@ -555,4 +573,133 @@ def test_a_guest_counts_as_one_filer_by_their_contact(file_complaint, pothole, g
     for _ in range(3):
         file_complaint(description="싱크홀 발생", is_public=True, now=when, filer=Filer(contact=guest))
     trends_compute(now=NOW)
-    assert not Trend.objects.exists()
+    assert not public_trends().exists()
+    assert set(officials_trends().values_list("category_id", "term")) == {
+        (None, "싱크홀"), (None, "발생"), (pothole.pk, "싱크홀"), (pothole.pk, "발생")
+    }  # fmt: skip
+
+
+# --- Two rankings: the public one and the officials' -------------------------------------------
+
+
+def test_a_term_of_private_complaints_reaches_the_officials_page_only(client, admin_client, roads_official,
+                                                                      file_complaint, pothole, participant):  # fmt: skip
+    when = timezone.now() - timedelta(hours=1)
+    # Three people write of the same drain in private complaints; three others write in public.
+    private = [
+        file_complaint(description="하수구 악취", now=when, is_public=False, filer=Filer(citizen=participant()))
+        for _ in range(3)
+    ]
+    for _ in range(3):
+        file_complaint(description="맨홀 뚜껑", now=when, is_public=True, filer=Filer(citizen=participant()))
+    trends_compute()
+
+    def terms(response):
+        assert response.status_code == 200
+        return {row["term"].term for row in response.context["rows"]}
+
+    officials = admin_client(roads_official)
+    admin_url = reverse("admin:complaints_complaint_trends")
+    assert terms(officials.get(admin_url)) == {"하수구", "악취", "맨홀", "뚜껑"}
+    assert terms(officials.get(admin_url, {"category": "pothole"})) == {"하수구", "악취", "맨홀", "뚜껑"}
+    row = next(row for row in officials.get(admin_url).context["rows"] if row["term"].term == "하수구")
+    assert row["term"].this_week == 3
+    # Its link lists the three private complaints in the official's queue, within the 35-day bound.
+    listing = officials.get(row["url"])
+    assert listing.status_code == 200
+    assert {complaint.pk for complaint in listing.context["cl"].result_list} == {complaint.pk for complaint in private}
+    assert "하수구" in officials.get(admin_url, {"format": "csv"}).content.decode()
+
+    public_url = reverse("complaints:trends")
+    assert terms(client.get(public_url)) == {"맨홀", "뚜껑"}
+    assert terms(client.get(public_url, {"category": "pothole"})) == {"맨홀", "뚜껑"}
+    for query in ({}, {"category": "pothole"}):
+        page = client.get(public_url, query).content.decode()
+        assert "하수구" not in page and "악취" not in page
+        table = client.get(public_url, {**query, "format": "csv"}).content.decode()
+        assert "맨홀" in table and "하수구" not in table and "악취" not in table
+
+
+def test_the_public_page_never_reads_the_officials_rows(client, pothole):
+    Trend.objects.bulk_create(
+        Trend(audience=Trend.Audience.OFFICIALS, week_start=date(2026, 3, 14), category=category, term="홍길동",
+              this_week=9, baseline=0, score=9, rank=1)  # fmt: skip
+        for category in (None, pothole)
+    )
+    url = reverse("complaints:trends")
+    for query in ({}, {"category": "pothole"}):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, query)
+        assert response.status_code == 200
+        assert response.context["rows"] == []
+        # Not even when the officials' ranking was computed: the public one never was.
+        assert response.context["trending"].week_start is None
+        assert "홍길동" not in response.content.decode()
+        table = Trend._meta.db_table
+        reads = [query["sql"] for query in captured.captured_queries if f'"{table}"' in query["sql"]]
+        assert len(reads) == 2
+        assert all(f"\"{table}\".\"audience\" = 'public'" in sql for sql in reads)
+
+        csv_rows = list(csv.reader(io.StringIO(client.get(url, {**query, "format": "csv"}).content.decode())))
+        assert len(csv_rows) == 1  # the header only
+
+
+def test_both_rankings_are_replaced_together(term_counts, pothole, park, monkeypatch):
+    first = trends_compute(now=NOW)
+    assert (first.trends, first.officials_trends) == (6, 6)
+
+    def snapshot():
+        return set(Trend.objects.values_list("audience", "category_id", "term", "rank", "computed_at"))
+
+    before = snapshot()
+    assert {audience for audience, *_rest in before} == {"public", "officials"}
+    # This week 공사 stops rising and 폭염 rises, but only in complaints nobody made public.
+    TermCount.objects.filter(term="공사").delete()
+    TermCount.objects.create(day=date(2026, 3, 19), term="폭염", category=park, count=5)
+    later = NOW + timedelta(hours=1)
+
+    # A failure while writing (here, after the rows are written) leaves the previous computation whole.
+    real_bulk_create = Trend.objects.bulk_create
+
+    def write_then_fail(rows, *args, **kwargs):
+        real_bulk_create(rows, *args, **kwargs)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Trend.objects, "bulk_create", write_then_fail)
+    with pytest.raises(RuntimeError):
+        trends_compute(now=later)
+    assert snapshot() == before
+    monkeypatch.undo()
+
+    report = trends_compute(now=later)
+
+    assert (report.trends, report.officials_trends) == (4, 6)
+    assert set(Trend.objects.values_list("computed_at", flat=True)) == {later}
+    assert set(public_trends().values_list("category_id", "rank", "term")) == {
+        (None, 1, "싱크홀"), (None, 2, "소음"), (pothole.pk, 1, "싱크홀"), (park.pk, 1, "소음"),
+    }  # fmt: skip
+    # 폭염: 5 against none → 5, above 싱크홀's 5/√2 overall.
+    assert set(officials_trends().values_list("category_id", "rank", "term")) == {
+        (None, 1, "폭염"), (None, 2, "싱크홀"), (None, 3, "소음"),
+        (pothole.pk, 1, "싱크홀"), (park.pk, 1, "폭염"), (park.pk, 2, "소음"),
+    }  # fmt: skip
+
+
+def test_the_admin_page_issues_as_many_queries_for_twenty_terms_as_for_two(admin_client, roads_official, pothole):
+    client = admin_client(roads_official)
+
+    def queries(terms):
+        Trend.objects.all().delete()
+        Trend.objects.bulk_create(
+            Trend(audience=audience, week_start=date(2026, 3, 14), category=pothole, term=f"용어{rank}",
+                  this_week=10, baseline=1, score=5, rank=rank)  # fmt: skip
+            for rank in range(1, terms + 1)
+            for audience in Trend.Audience.values
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("admin:complaints_complaint_trends"), {"category": "pothole"})
+        assert response.status_code == 200
+        assert len(response.context["rows"]) == terms
+        return len(captured)
+
+    assert queries(2) == queries(20)
