@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import push_url
 
 from governance.models import OrgUnit
 from governance.selectors.org import visible_unit_ids
@@ -64,6 +65,8 @@ def stats_view(model_admin, request):
     else:
         template = "admin/complaints/complaint/stats.html"
     response = TemplateResponse(request, template, context, status=status)
+    if valid and request.htmx and not request.htmx.history_restore_request:
+        push_url(response, with_query(request.path, query))
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
+from django_htmx.http import push_url
 
 from seoul_portal.channels import channel_by_slug
 
@@ -162,6 +163,9 @@ def dashboard(request):
     status = 200 if valid else 400
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "complaints/stats/partials/figures.html", context, status=status)
+        if valid:
+            # The address bar shows the filter's canonical query, not every empty field of the form.
+            push_url(response, with_query(request.path, query))
     else:
         response = render(request, "complaints/stats/dashboard.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])

@@ -318,3 +318,15 @@ def test_bar_chart_compares_with_the_larger_of_both_periods():
     assert second.previous is None and chart.has_previous
     assert (first.y, second.y, chart.height) == (15, 55, 80)
     assert first.value_text == "10"
+
+
+def test_htmx_puts_the_canonical_filter_in_the_address(client, figures):
+    """The form sends every field, empty ones too; the address bar gets the filter's own query."""
+    response = client.get(PAGE, {"period": "7d", "start": "", "end": "", "category": "pothole", "district": "",
+                                 "channel": ""}, headers={"HX-Request": "true"})  # fmt: skip
+    assert response["HX-Push-Url"] == PAGE + "?period=7d&category=pothole"
+
+
+def test_refused_filters_push_no_address(client, figures):
+    response = client.get(PAGE + "?district=nowhere", headers={"HX-Request": "true"})
+    assert response.status_code == 400 and "HX-Push-Url" not in response
