@@ -5,6 +5,8 @@ transaction; acknowledging it is a service (audited) and an admin action."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -200,3 +202,23 @@ def test_the_admin_lists_the_units_alerts_and_acknowledges(admin_client, file_co
     assert response.status_code == 302
     alert.refresh_from_db()
     assert alert.acknowledged_by_id == member.pk
+
+
+def test_the_alerts_list_costs_the_same_for_one_alert_or_five(admin_client, file_complaint, gas, on_duty):
+    member, _head = on_duty
+    client = admin_client(member)
+    url = reverse("admin:complaints_emergencyalert_changelist")
+
+    def queries_for_the_list():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured), len(response.context["cl"].result_list)
+
+    file_complaint(description="가스냄새")
+    one, shown = queries_for_the_list()
+    assert shown == 1
+    for _ in range(4):
+        file_complaint(description="가스 냄새가 납니다")
+    five, shown = queries_for_the_list()
+    assert (five, shown) == (one, 5)
