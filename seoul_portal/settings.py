@@ -123,6 +123,9 @@ if DATABASE_URL:
                 "max_size": env_int("DATABASE_POOL_MAX", 10),
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
             },
+            # Prepared at their first execution: only the statements that seoul_portal.statements
+            # sends through its server-binding cursor (Django's own cursors never prepare).
+            "prepare_threshold": 0,
         }
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         # Without health checks the pool hands out dead connections after a PostgreSQL restart.

@@ -26,6 +26,36 @@ from django.db import connection
 from django.db.models.expressions import DatabaseDefault
 
 
+def statement_cursor():
+    """A cursor for the statements of this module (and the hot paths' few others): on PostgreSQL
+    one that binds its parameters on the server, so that psycopg prepares each statement once per
+    connection (OPTIONS["prepare_threshold"]) and PostgreSQL neither parses nor plans it again.
+    Django's own cursors bind on the client and never prepare: the ORM's ever-changing SQL stays
+    out of the connection's cache of prepared statements. Wrapped as connection.cursor() wraps its
+    cursors (error translation, execute_wrappers, query logging)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+@lru_cache(maxsize=1)
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """Django's server-binding cursor. psycopg records the statement it executes (read by
+        Django's query log, connection.queries) only when it is not prepared yet: recorded here
+        for a prepared one too, so that the log shows every statement."""
+
+        def _send_query_prepared(self, name, pgq, **kwargs):
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, **kwargs)
+
+    return PreparingCursor
+
+
 @lru_cache(maxsize=32)
 def _insert_sql(model, vendor) -> tuple[str, tuple]:
     quote = connection.ops.quote_name
@@ -44,7 +74,7 @@ def insert_row(instance):
         if isinstance(value, DatabaseDefault):  # a db_default column: the ORM's own INSERT knows it
             raise TypeError(f"insert_row() does not write database defaults ({field.name}).")
         values.append(field.get_db_prep_save(value, connection))
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, values)
     instance._state.adding = False
     instance._state.db = connection.alias
@@ -75,7 +105,7 @@ def fetch_from_later(model, names: tuple, source: str, params):
     """fetch_from() in two steps: the statement is executed now, and the function it returns
     reads the rows, e.g. after the end of a `together()` block, whose statements go out with it."""
     sql, columns, converters = _select_from(model, tuple(names), source, connection.vendor)
-    cursor = connection.cursor()
+    cursor = statement_cursor()
     try:
         cursor.execute(sql, params)
     except BaseException:
@@ -141,7 +171,7 @@ def fetch_values(build, value) -> list[tuple]:
     sql, params, slots, converters = _values(build, connection.vendor)
     params = list(params)
     params[slots[0]] = value
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converters:

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 
+from seoul_portal.statements import statement_cursor
+
 from .models import RankingCount, TallyCount
 
 DEFAULT_SHARDS = 8
@@ -52,7 +54,7 @@ def tally_add(*, poll_id, question_type, choices, age_band, district_code, gende
     table = connection.ops.quote_name(TallyCount._meta.db_table)
     rows = ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(keys))
     params = [value for position, dimension, key in keys for value in (poll_id, position, dimension, key, shard)]
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (poll_id, option_position, dimension, value, shard, count) VALUES {rows} "  # noqa: S608
             f"ON CONFLICT (poll_id, option_position, dimension, value, shard) "

@@ -3,8 +3,9 @@
 POST cast/<poll_id>/ with `citizen`, `voter_key`, `choices` (repeatable), `age_band`, `district`,
 `gender` and `question_type` (what the portal reads from the signed-in citizen and the poll): in one transaction, the same INSERT of the participation row, INSERT of the
 ballot, counter upsert (voting.tallies.tally_add, the very function ballot_cast calls) and
-INSERT of the ledger entry that voting.services.ballots.ballot_cast executes; 200 with the receipt
-as text. No session, no CSRF, no sign-in, no reading of the poll, no eligibility, no validation
+INSERT of the ledger entry that voting.services.ballots.ballot_cast executes, through the same
+cursor (seoul_portal.statements.statement_cursor: bound on the server and prepared once per
+connection, as the portal's are); 200 with the receipt as text. No session, no CSRF, no sign-in, no reading of the poll, no eligibility, no validation
 beyond parsing, no template: what is left is the cost of the writes, the yardstick the portal's
 full request is measured against. A second ballot of a citizen fails on the participation's
 unique constraint (409), as in the portal, so that the exactly-once check holds here too.
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from audit import ledger
 from audit.models import LedgerEntry
-from seoul_portal.statements import together
+from seoul_portal.statements import statement_cursor, together
 from voting.models import Ballot, Participation
 from voting.ranking import format_ranking
 from voting.services.ballots import ballot_commitment
@@ -73,7 +74,7 @@ def _ballot_insert(request, poll_id, *, sent_together):
     receipt, salt = ledger.new_receipt(), ledger.new_salt()
     digest = ledger.receipt_digest(receipt)
     try:
-        with transaction.atomic(), (together() if sent_together else nullcontext()), connection.cursor() as cursor:
+        with transaction.atomic(), (together() if sent_together else nullcontext()), statement_cursor() as cursor:
             insert(
                 cursor,
                 Participation,
