@@ -1,32 +1,46 @@
+from functools import cache
+
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import FilteredRelation, Q
+from django.db.models import ExpressionWrapper, F, FilteredRelation, Q, TextField
 
 from seoul_portal.statements import fetch_values
 
+from .fields import EncryptedTextField, Sealed
 from .models import Citizen, email_blind_index
 from .services import STANDING_CONSENTS
 
 
-def _citizen_columns() -> list[str]:
-    return [field.attname for field in Citizen._meta.concrete_fields]
+@cache
+def _citizen_columns() -> tuple[str, ...]:
+    return tuple(field.attname for field in Citizen._meta.concrete_fields)
+
+
+@cache
+def _sealed_columns() -> frozenset[str]:
+    return frozenset(field.attname for field in Citizen._meta.concrete_fields if isinstance(field, EncryptedTextField))
 
 
 def _signed_in_citizen(pk):
     """The citizen's row, joined with each consent of theirs that stands: one row per standing
-    consent (the row's columns repeated), or one row with no consent."""
+    consent (the row's columns repeated), or one row with no consent. The encrypted columns come
+    as stored (their field's decryption is left out), to be decrypted if the request reads them."""
     standing = FilteredRelation("consents", condition=Q(consents__granted=True, consents__withdrawn_at__isnull=True))
+    sealed = _sealed_columns()
+    stored = {f"stored_{name}": ExpressionWrapper(F(name), output_field=TextField()) for name in sealed}
+    columns = [f"stored_{name}" if name in sealed else name for name in _citizen_columns()]
     return (
         Citizen._base_manager.filter(pk=pk)
-        .annotate(standing=standing)
-        .values_list(*_citizen_columns(), "standing__purpose", "standing__version")
+        .annotate(standing=standing, **stored)
+        .values_list(*columns, "standing__purpose", "standing__version")
     )
 
 
 class CitizenLoader:
     """The signed-in citizen of every request, loaded with one precompiled statement: the row as
-    ModelBackend.get_user's ORM query loads it (every field, through the fields' converters) and,
+    ModelBackend.get_user's ORM query loads it (every field, through the fields' converters; the
+    phone and email sealed until read, see citizens.fields.DecryptedOnRead) and,
     in the same statement, the consents that stand, which every participant's request checks
     (citizens.services.missing_consents reads them from the instance)."""
 
@@ -40,7 +54,12 @@ class CitizenLoader:
             return None
         columns = _citizen_columns()
         count = len(columns)
-        user = Citizen.from_db(connection.alias, columns, rows[0][:count])
+        sealed = _sealed_columns()
+        values = [
+            Sealed(value) if name in sealed and value else value
+            for name, value in zip(columns, rows[0][:count], strict=True)
+        ]
+        user = Citizen.from_db(connection.alias, columns, values)
         setattr(
             user, STANDING_CONSENTS, frozenset((row[count], row[count + 1]) for row in rows if row[count] is not None)
         )

@@ -4,13 +4,15 @@ stand, and the onboarding check reads them from the instance."""
 from datetime import timedelta
 
 from django.db import connection
+from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from citizens import services
+from citizens import crypto, services
 from citizens.backends import PhoneCodeBackend, StaffEmailBackend
 from citizens.consents import purposes
+from citizens.fields import Sealed
 from citizens.models import Citizen, Consent
 from citizens.phones import normalize_mobile
 
@@ -78,3 +80,34 @@ def test_unknown_inactive_and_malformed_ids_load_nobody(make_citizen):
     assert backend.get_user(citizen.pk) is None
     assert backend.get_user(citizen.pk + 1000) is None
     assert backend.get_user("not a number") is None
+
+
+def test_the_phone_and_email_stay_sealed_until_the_request_reads_them(make_citizen):
+    """Decrypting costs a request that never shows them: they are kept as stored until read,
+    then decrypted once; the sealed value never shows the ciphertext."""
+    citizen = make_citizen()
+    Citizen.objects.filter(pk=citizen.pk).update(email="citizen@example.org")  # encrypted on the way in
+    loaded = PhoneCodeBackend().get_user(citizen.pk)
+
+    stored = loaded.__dict__["phone"]
+    assert isinstance(stored, Sealed) and repr(stored) == "<Sealed>"
+    assert crypto.decrypt(stored.token) == citizen.phone
+    assert loaded.phone == citizen.phone and loaded.email == "citizen@example.org"
+    assert loaded.__dict__["phone"] == citizen.phone  # decrypted once, then kept
+    assert loaded.get_deferred_fields() == set()
+
+
+def test_a_sealed_citizen_saves_and_compares_as_the_plain_one(make_citizen):
+    citizen = make_citizen()
+    loaded = PhoneCodeBackend().get_user(citizen.pk)
+    loaded.gender = "female"
+    loaded.save()
+    again = Citizen.objects.get(pk=citizen.pk)
+    assert again.phone == citizen.phone and again.gender == "female"
+    assert model_to_dict(PhoneCodeBackend().get_user(citizen.pk))["phone"] == citizen.phone
+
+
+def test_an_empty_email_is_not_sealed(make_citizen):
+    citizen = make_citizen()
+    loaded = PhoneCodeBackend().get_user(citizen.pk)
+    assert loaded.__dict__["email"] == "" and loaded.email == ""
