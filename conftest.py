@@ -34,6 +34,12 @@ _skips = _SkipCounter()
 
 def pytest_configure(config):
     config.pluginmanager.register(_skips, "seoul-skip-counter")
+    # A replica of DATABASE_REPLICA_URL would be a second connection to the test database, which
+    # does not see a test's uncommitted rows: the suite reads the primary, and the routing is
+    # tested with an alias of its own (tests/site/test_replica_routing.py).
+    from django.conf import settings
+
+    settings.DATABASES.pop("replica", None)
 
 
 @pytest.hookimpl(trylast=True)

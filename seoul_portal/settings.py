@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "seoul_portal.middleware.ContentSecurityPolicyMiddleware",
+    # With a read replica: a browser that has just written reads the primary for a moment.
+    "seoul_portal.replica.ReplicaPinMiddleware",
 ]
 
 ROOT_URLCONF = "seoul_portal.urls"
@@ -130,6 +132,17 @@ if DATABASE_URL:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         # Without health checks the pool hands out dead connections after a PostgreSQL restart.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A streaming replica of the primary: the public pages' and dashboards' reads go there
+    # (seoul_portal/replica.py); writes, reads inside a transaction and the rest stay on the primary.
+    DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+    if DATABASE_REPLICA_URL:
+        DATABASES["replica"] = {
+            **dj_database_url.parse(DATABASE_REPLICA_URL),
+            "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+            "TEST": {"MIRROR": "default"},
+        }
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {
@@ -144,6 +157,9 @@ else:
     # site, whose rollups only the services write, goes without.
     SILENCED_SYSTEM_CHECKS = ["models.W047"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["seoul_portal.replica.PrimaryReplicaRouter"]
+# How long a browser that has just written reads the primary (read your own writes).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
 
 # --- Cache and sessions ---------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

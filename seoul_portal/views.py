@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from .health import health_report
+from .replica import reads_from_replica
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ SERVER_ERROR_FALLBACK = """<!DOCTYPE html>
 """
 
 
+@reads_from_replica
 def home(request):
     return render(request, "home.html")
 

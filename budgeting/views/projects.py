@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from citizens.access import participant_required
 from seoul_portal.images import image_content_type
+from seoul_portal.replica import reads_from_replica
 
 from ..errors import BudgetingError
 from ..forms.projects import ProjectFilterForm, ProjectForm, WithdrawForm
@@ -55,6 +56,7 @@ def _refusal_status(error: BudgetingError) -> int:
 
 
 @require_safe
+@reads_from_replica
 def projects(request, cycle):
     cycle = cycle_for_page(cycle)
     form = ProjectFilterForm(request.GET or None, cycle=cycle)

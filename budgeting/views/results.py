@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from seoul_portal.replica import reads_from_replica
+
 from ..selectors.cycles import cycle_for_page
 from ..selectors.results import HIDDEN, PREVIEW, cycle_results, pot_of_cycle, pot_results, results_access
 
@@ -19,6 +21,7 @@ def _not_published(request, cycle, pot=None):
 
 
 @require_safe
+@reads_from_replica
 def results(request, cycle):
     cycle = cycle_for_page(cycle)
     access = results_access(request.user, cycle)
@@ -29,6 +32,7 @@ def results(request, cycle):
 
 
 @require_safe
+@reads_from_replica
 def pot_results_page(request, cycle, pot):
     cycle = cycle_for_page(cycle)
     pot_of_cycle(cycle, pot)

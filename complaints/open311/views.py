@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from seoul_portal.images import IMAGE_MAX_BYTES
+from seoul_portal.replica import reads_from_replica
 
 from ..errors import ComplaintError
 from ..models import PHOTOS_MAX
@@ -183,6 +184,7 @@ def discovery(request, params, fmt):
 
 
 @open311("GET")
+@reads_from_replica
 def services(request, params, fmt):
     return render("services", [serializers.service(category) for category in selectors.services_active()], fmt)
 
@@ -196,6 +198,7 @@ def service_definition(request, params, fmt, service_code):
 
 
 @open311("GET", "POST")
+@reads_from_replica
 def requests(request, params, fmt):
     if request.method == "POST":
         return _create(request, params, fmt)

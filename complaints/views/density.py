@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from seoul_portal.channels import channel_by_slug
+from seoul_portal.replica import reads_from_replica
 
 from ..forms.stats import StatsFilterForm
 from ..rules import may_see_stats
@@ -60,6 +61,7 @@ def _cache(response, *, every_cell: bool):
 
 
 @require_safe
+@reads_from_replica
 def density_map(request):
     form = StatsFilterForm(request.GET)
     valid = form.is_valid()
@@ -147,6 +149,7 @@ def _csv_response(figures: density.DensityMap) -> StreamingHttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def cells_geojson(request):
     """The shown cells of the filter's week as GeoJSON polygons (or CSV with `?format=csv`)."""
     output = request.GET.get("format") or "geojson"

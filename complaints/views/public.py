@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from seoul_portal.channels import channel_by_slug
 from seoul_portal.pagination import CappedCountPaginator
+from seoul_portal.replica import reads_from_replica
 
 from ..forms.public import ComplaintFilterForm
 from ..selectors import MAP_POINTS_CAP, district_boundaries, map_points, public_complaints, status_group
@@ -36,6 +37,7 @@ def _filtered(request):
 
 
 @require_safe
+@reads_from_replica
 def complaint_list(request):
     form, filters, problems = _filtered(request)
     page = CappedCountPaginator(public_complaints(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -57,6 +59,7 @@ def complaint_list(request):
 
 
 @require_safe
+@reads_from_replica
 def complaint_map(request):
     form, filters, problems = _filtered(request)
     query = urlencode(form.query())
@@ -101,6 +104,7 @@ def _localized(point, prefix) -> str:
 
 
 @require_safe
+@reads_from_replica
 def map_data(request):
     """The filtered public complaints with a location, newest first, at most MAP_POINTS_CAP."""
     form, filters, problems = _filtered(request)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from seoul_portal.channels import channel_by_slug
+from seoul_portal.replica import reads_from_replica
 
 from .. import charts
 from .. import stats_tables as cells
@@ -142,6 +143,7 @@ def csv_filename(table: str, figures_filter: stats.StatsFilter) -> str:
 
 
 @require_safe
+@reads_from_replica
 def dashboard(request):
     form = StatsFilterForm(request.GET)
     valid = form.is_valid()
@@ -173,6 +175,7 @@ def dashboard(request):
 
 
 @require_safe
+@reads_from_replica
 def table_csv(request, table):
     if table not in TABLE_NAMES:
         return unknown_table()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from seoul_portal.channels import channel_by_slug
+from seoul_portal.replica import reads_from_replica
 
 from ..models import Trend
 from ..selectors import filter_categories
@@ -68,6 +69,7 @@ def trends_csv(trending: Trending) -> HttpResponse:
 
 
 @require_safe
+@reads_from_replica
 def trending(request):
     category, problem = category_of_request(request)
     if problem:

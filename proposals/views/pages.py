@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from citizens.access import participant_required
 from citizens.models import District
 from seoul_portal.channels import channel_by_slug
+from seoul_portal.replica import reads_from_replica
 
 from ..errors import ProposalError
 from ..forms.proposals import ProposalFilterForm, ProposalForm
@@ -88,6 +89,7 @@ participant_action = access.participant_action(back=lambda request, pk: _detail_
 
 
 @require_GET
+@reads_from_replica
 def index(request):
     categories = list(Category.objects.order_by("slug"))
     districts = list(District.objects.defer("boundary").order_by("name_ko"))  # the map shapes are heavy

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.selectors import ledger_head
+from seoul_portal.replica import reads_from_replica
 
 from ..forms.verify import ReceiptVerifyForm
 from ..models import Poll
@@ -49,6 +50,7 @@ def _locked(request, poll, *, plain=False):
 
 
 @require_safe
+@reads_from_replica
 def results(request, pk):
     poll = poll_for_results(request.user, pk)
     if not has_poll_access(request, poll):
@@ -70,6 +72,7 @@ def _csv_cell(value):
 
 
 @require_safe
+@reads_from_replica
 def results_csv(request, pk):
     poll = poll_for_results(request.user, pk)
     if not has_poll_access(request, poll):
