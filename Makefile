@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := seoul_portal.settings
 
-.PHONY: run test install compiled-messages migrate seed messages vendor lint clean bench bench-tally worker worker-text
+.PHONY: run test install compiled-messages migrate seed messages vendor lint clean bench bench-tally worker worker-text worker-bulk
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,12 +47,15 @@ seed: install
 	$(PY) manage.py seed_demo
 
 # The Celery workers with REDIS_URL and DATABASE_URL set: `worker` takes the default queue
-# (notifications and the rest), `worker-text` the text queue only (the Korean analyser's memory
-# once, so that text analysis never delays a notification).
+# (notifications and the short periodic moves), `worker-text` the text queue only (the Korean
+# analyser's memory once), `worker-bulk` the long jobs (rollups, a budget count, purges): neither
+# ever delays a notification.
 worker: install
 	$(VENV)/bin/celery -A seoul_portal worker -Q celery --loglevel=INFO
 worker-text: install
 	$(VENV)/bin/celery -A seoul_portal worker -Q text --concurrency 1 --loglevel=INFO -n text@%h
+worker-bulk: install
+	$(VENV)/bin/celery -A seoul_portal worker -Q bulk --concurrency 1 --loglevel=INFO -n bulk@%h
 
 # The benchmark (bench/run.py): seeds its own databases (seoul_portal_bench_*) on the PostgreSQL
 # server of DATABASE_URL (or 127.0.0.1:5432), at SCALE and 100 times smaller, measures the key pages

@@ -235,11 +235,21 @@ CELERY_BEAT_SCHEDULE = {
     # This week's rising terms against the previous four weeks.
     "complaints-compute-trends": {"task": "complaints.tasks.compute_trends", "schedule": 60 * 60.0},
 }
-# Text analysis holds a Korean morphological analyser (~0.5 GB) in memory: it runs on its own queue
-# and worker (`celery -A seoul_portal worker -Q text`), so a burst of it never delays notifications.
+# Three queues, each with workers of its own, so that no long job delays a notification:
+# - celery (the default): notifications and the short periodic moves (opening polls, escalation);
+# - text: text analysis, which holds a Korean morphological analyser (~0.5 GB) in memory
+#   (`celery -A seoul_portal worker -Q text`);
+# - bulk: jobs that run for minutes over many rows: the complaints' rollups, a budget cycle's
+#   count, telling every voter of its results, the daily purges (`... worker -Q bulk`).
 CELERY_TASK_ROUTES = {
     "complaints.tasks.count_terms": {"queue": "text"},
     "complaints.tasks.compute_trends": {"queue": "text"},
+    "complaints.tasks.refresh_rollups": {"queue": "bulk"},
+    "budgeting.tasks.count_cycle": {"queue": "bulk"},
+    "budgeting.tasks.tell_voters_the_results": {"queue": "bulk"},
+    "notifications.tasks.purge_outbox": {"queue": "bulk"},
+    "audit.tasks.purge_audit_ips": {"queue": "bulk"},
+    "citizens.tasks.purge_sign_in_records": {"queue": "bulk"},
 }
 
 # --- Authentication -------------------------------------------------------------------------
