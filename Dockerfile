@@ -11,4 +11,5 @@ RUN SECRET_KEY=build-only-not-used python manage.py compilemessages --ignore=.ve
 RUN mkdir -p /app/var/media && useradd --system --uid 10001 portal && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "seoul_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
+# Workers from the CPU count (gunicorn.conf.py; WEB_CONCURRENCY overrides it).
+CMD ["gunicorn", "seoul_portal.wsgi:application"]

@@ -68,7 +68,7 @@ class GunicornServer:
         self.command = [
             sys.executable, "-m", "gunicorn", "seoul_portal.wsgi:application",
             "--bind", f"{HOST}:{self.port}", "--workers", str(workers), "--worker-class", worker_class,
-            "--threads", str(threads), "--timeout", "60", "--backlog", "2048",
+            "--threads", str(threads), "--timeout", "60", "--backlog", "2048", "--max-requests", "0",
             "--log-level", "warning", "--error-logfile", str(self.log),
         ]  # fmt: skip
         self.process = None
