@@ -85,16 +85,19 @@ def story(filer, file_complaint, roads_official, parks, make_official, roads, pa
         emergency_keywords_changed()
 
         mine = Notification.objects.filter(citizen=person)
+
+        def about(complaint):  # the key names the complaint right after the kind (not a person's id later on)
+            return {"key__regex": rf"^complaints:[a-z_]+:{complaint.pk}(:|$)"}
+
         notices = {
-            "complaint_received": mine.get(kind="complaint_received", key__contains=f":{first.pk}"),
+            "complaint_received": mine.get(kind="complaint_received", **about(first)),
             "complaint_assigned": mine.get(kind="complaint_assigned"),
             "complaint_answered": mine.get(kind="complaint_answered"),
             "complaint_transferred": mine.get(kind="complaint_transferred"),
             "complaint_rejected": mine.get(kind="complaint_rejected"),
             "complaint_duplicate": mine.get(kind="complaint_duplicate"),
-            "complaint_progress": mine.get(kind="complaint_progress", key__contains=f":{fifth.pk}:"),
-            "complaint_overdue": Notification.objects.get(citizen=head, kind="complaint_overdue",
-                                                          key__contains=f":{fifth.pk}:"),  # fmt: skip
+            "complaint_progress": mine.get(kind="complaint_progress", **about(fifth)),
+            "complaint_overdue": Notification.objects.get(citizen=head, kind="complaint_overdue", **about(fifth)),
             "complaint_emergency": Notification.objects.get(citizen=head, kind="complaint_emergency"),
         }
         return notices, {"first": first, "second": second, "third": third, "fourth": fourth, "fifth": fifth,
@@ -126,6 +129,7 @@ def test_every_kind_says_what_it_must_in_the_filer_s_language(language, channel,
 
     assigned = notices["complaint_assigned"]
     assert first.tracking_number in assigned.body and roads_name in assigned.body
+    assert first.due_at.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M") in assigned.body  # the expected date
     assert other_roads not in assigned.body
 
     transferred = notices["complaint_transferred"]
