@@ -254,8 +254,10 @@ def test_photos_are_stored_without_exif(client, sign_in, citizen, pothole):
         ([photo("virus.jpg", b"MZ\x90\x00 not an image at all", "image/jpeg")], "not a JPEG, PNG or WebP"),
         ([photo("page.png", b"<html><script>alert(1)</script></html>", "image/png")], "not a JPEG, PNG or WebP"),
         ([photo(f"p{number}.jpg") for number in range(4)], "at most 3 photos"),
+        # A real JPEG, padded after its end-of-image marker past the 5 MB limit: refused by size.
+        ([photo("big.jpg", image_bytes() + b"\0" * (5 * 1024 * 1024))], "at most 5 MB"),
     ],
-    ids=["executable", "html-named-png", "four-photos"],
+    ids=["executable", "html-named-png", "four-photos", "over-5-mb"],
 )
 def test_bad_photos_are_refused_and_nothing_is_written(client, sign_in, citizen, pothole, uploads, message):
     sign_in(citizen)
