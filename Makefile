@@ -29,6 +29,8 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
+	  $(PY) scripts/local_services.py ensure-database
+	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
 	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
 	  $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \

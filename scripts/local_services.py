@@ -1,14 +1,19 @@
-"""Print the URL of a local service that answers, for `make test`: `database` or `redis`.
+"""The local services `make test` runs on.
+
+    local_services.py database|redis   print the URL of a local service that answers (or nothing)
+    local_services.py ensure-database  create the database DATABASE_URL names, if the server lacks it
 
 `make test` runs on PostgreSQL when DATABASE_URL is set or a server answers on 127.0.0.1:5432,
 otherwise on SQLite (PostgreSQL-only tests are then skipped with their reason). On a fresh
-machine the local database does not exist yet: it is created, so that the checks run before the
-suite (makemigrations --check reads its migration history) find it instead of waiting for it.
+machine that database does not exist yet: `ensure-database` creates it, so that the checks run
+before the suite (makemigrations --check reads its migration history) find it instead of
+waiting for it.
 """
 
+import os
 import socket
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 SERVICES = {
     "database": (5432, "postgres://postgres@127.0.0.1:5432/seoul_portal"),
@@ -25,15 +30,18 @@ def answers(port):
 
 
 def ensure_database(url):
-    """Create the database `url` names when the server has none of that name; any failure is left
-    for Django to report with its own message."""
+    """Create the database `url` names when its PostgreSQL server has none of that name; any
+    failure (another engine, no server, no right to create) is left for Django to report."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql") or not name:
+        return
     try:
         import psycopg
         from psycopg import sql
     except ImportError:
         return
-    name = urlsplit(url).path.lstrip("/")
-    maintenance = url[: -len(name)] + "postgres"
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
     try:
         with psycopg.connect(maintenance, autocommit=True, connect_timeout=3) as connection:
             if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
@@ -43,9 +51,10 @@ def ensure_database(url):
 
 
 if __name__ == "__main__":
-    service = sys.argv[1]
-    port, url = SERVICES[service]
-    if answers(port):
-        if service == "database":
-            ensure_database(url)
-        print(url)
+    command = sys.argv[1]
+    if command == "ensure-database":
+        ensure_database(os.environ.get("DATABASE_URL", ""))
+    else:
+        port, url = SERVICES[command]
+        if answers(port):
+            print(url)
