@@ -9,7 +9,8 @@ writes an audit event in the same transaction.
 - The author may edit a visible comment for PROPOSALS_COMMENT_EDIT_MINUTES (15) after posting.
 - A verified citizen reports someone else's visible comment once (a unique constraint backs the
   check). The PROPOSALS_COMMENT_HIDE_REPORTS-th (3rd) open report hides the comment pending
-  moderation; the count is kept under the comment's row lock, so concurrent reports count exactly.
+  moderation; the count is an F() update made under the comment's row lock, so concurrent reports
+  count exactly.
 - A moderator restores a hidden comment (or dismisses the reports of a visible one), or removes a
   comment with a reason that the page shows in its place. Removal is final.
 
@@ -148,13 +149,14 @@ def comment_report(*, reporter, comment, reason) -> CommentReport:
             if comment.status == Status.REMOVED:
                 raise ProposalError(_("This comment has been removed by a moderator."))
             report = CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
-            comment.report_count += 1
-            fields = ["report_count"]
+            # Counted by the database (report_count + 1), as its other writer does (personal_data.py
+            # takes one off): the count never comes from the copy read above; the threshold reads it back.
+            Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+            comment.refresh_from_db(fields=["report_count"])
             hidden = comment.report_count >= comment_rules.hide_threshold()
             if hidden:
                 comment.status = Status.HIDDEN_PENDING
-                fields.append("status")
-            comment.save(update_fields=fields)
+                comment.save(update_fields=["status"])
             audit_record(
                 actor=reporter,
                 action="proposal_comment.report",
@@ -214,9 +216,14 @@ def comment_moderate(*, actor, comment, decision, reason="", now=None) -> Commen
         reason = comment_moderation_check(comment=comment, decision=decision, reason=reason)
         previous, reports_open = comment.status, comment.report_count
         comment.status = Status.VISIBLE if decision == RESTORE else Status.REMOVED
-        comment.report_count = 0 if decision == RESTORE else comment.report_count
         comment.moderation_reason, comment.moderated_at, comment.moderated_by = reason, now, actor
-        comment.save(update_fields=["status", "report_count", "moderation_reason", "moderated_at", "moderated_by"])
+        fields = ["status", "moderation_reason", "moderated_at", "moderated_by"]
+        if decision == RESTORE:
+            # Restoring closes the open reports (a reset to 0); a removal leaves the count alone
+            # rather than write back the value read above.
+            comment.report_count = 0
+            fields.append("report_count")
+        comment.save(update_fields=fields)
         # The reason is free text (it may quote the comment): it stays on the comment, not in the audit summary.
         audit_record(
             actor=actor,
