@@ -30,6 +30,17 @@ STATUS_BADGES = {
 }
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator given the number of rows instead of counting them (no COUNT(*) per page).
+
+    For a list whose length a counter already holds, kept exact by the services that add and
+    delete its rows."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # Paginator.count is a cached_property: this value replaces the query
+
+
 def _decorate(question, today):
     question.badge_class = STATUS_BADGES.get(question.status, "bg-light-gray")
     question.days_left = None
@@ -121,8 +132,8 @@ def results_of(question) -> QuestionResults | None:
 
 
 def question_page(*, pk, viewer, opinions_page=1) -> QuestionPage:
-    """Everything a question's page shows to this viewer: at most four queries (the question, the
-    viewer's own answer, and for a discussion the opinions' count and page)."""
+    """Everything a question's page shows to this viewer: at most three queries (the question, the
+    viewer's own answer, and for a discussion the page of opinions)."""
     question, may_manage = question_for_viewer(pk, viewer)
     _decorate(question, timezone.localdate())
     signed_in = bool(viewer and viewer.is_authenticated)
@@ -136,11 +147,15 @@ def question_page(*, pk, viewer, opinions_page=1) -> QuestionPage:
         if signed_in:
             own_opinion = QuestionOpinion.objects.filter(question=question, citizen=viewer).first()
         participants = question.opinion_count
-        opinions = Paginator(
+        # The list is every opinion of the question (none is hidden or moderated away), which is
+        # what opinion_count counts: question_opine adds one with its row, questions_erase takes one
+        # off with its row, both under the question's lock.
+        opinions = KnownCountPaginator(
             QuestionOpinion.objects.filter(question=question)
             .only("pk", "question_id", "citizen_id", "body", "created_at")
             .order_by("-created_at", "-pk"),
             OPINIONS_PER_PAGE,
+            count=question.opinion_count,
         ).get_page(opinions_page)
     return QuestionPage(
         question=question,
