@@ -20,7 +20,9 @@ class CappedCountPaginator(Paginator):
     def count(self):
         counter = getattr(self.object_list, "count", None)
         if callable(counter) and hasattr(self.object_list, "query"):
-            return self.object_list[: self.cap + 1].count()
+            # Without the list's order: any cap + 1 rows count the same, and an order no index
+            # gives would make PostgreSQL read and sort every matching row before counting.
+            return self.object_list.order_by()[: self.cap + 1].count()
         return min(len(self.object_list), self.cap + 1)
 
     @property
