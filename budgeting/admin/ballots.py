@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from citizens.admin_readonly import ReadOnlyModelAdmin
 from citizens.models import Citizen, District
 from citizens.phones import normalize_mobile
+from seoul_portal.pagination import CappedCountPaginator
 
 from ..errors import BudgetingError
 from ..models import BudgetParticipation, Cycle, EligibilityDeclaration, Pot, Project
@@ -131,7 +132,14 @@ class BudgetParticipationAdmin(ReadOnlyModelAdmin):
     list_select_related = ["cycle", "citizen", "entered_by"]
     fields = ["cycle", "citizen", "channel", "voted_on", "entered_by"]
     readonly_fields = fields
-    ordering = ["cycle", "-voted_on"]
+    # Newest cycle first, by the column: "cycle" would sort by Cycle's own ordering (its year) through a
+    # join, which no index of this table serves. With the pk as the last key, the index
+    # budget_participation_cycle_day gives a page without sorting a cycle's hundreds of thousands of rows.
+    ordering = ["-cycle_id", "-voted_on", "-pk"]
+    # A citywide vote has hundreds of thousands of participations a cycle: count at most 1,001 of
+    # them for the pages, and not the whole table a second time.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     change_list_template = "admin/budgeting/budgetparticipation/change_list.html"
     paper_ballot_template = "admin/budgeting/paper_ballot.html"
 

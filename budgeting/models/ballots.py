@@ -52,6 +52,7 @@ class BudgetParticipation(models.Model):
         ]
         indexes = [
             models.Index(fields=["cycle"], condition=models.Q(mixed=False), name="budget_participation_unmixed"),
+            models.Index(fields=["-cycle", "-voted_on", "-id"], name="budget_participation_cycle_day"),
         ]
 
     def __str__(self):

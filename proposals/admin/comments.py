@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from seoul_portal.pagination import CappedCountPaginator
+
 from .. import comment_rules
 from ..errors import ProposalError
 from ..forms.comments import CommentModerationForm
@@ -91,6 +93,10 @@ class CommentModerationAdmin(admin.ModelAdmin):
     list_filter = [ModerationQueueFilter]
     list_select_related = ["proposal", "author"]
     list_per_page = 50
+    # "All comments" is every comment ever written: count at most 1,001 of them for the pages, and
+    # not the whole table a second time.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     search_fields = ["body", "proposal__title"]
     ordering = ["-report_count", "created_at", "pk"]
     actions = ["restore_comments"]

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from governance.models import OrgUnit
+from seoul_portal.pagination import CappedCountPaginator
 
 from ..errors import ProposalError
 from ..forms.admin import MayorAnswerForm, ProposalAnswerForm, ProposalAssignForm, ProposalPromoteForm
@@ -290,6 +291,10 @@ class ProposalAdmin(admin.ModelAdmin):
     list_select_related = ["category", "district", "assigned_unit"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
+    # Proposals pile up year after year (bench/ seeds 100,000): count at most 1,001 for the pages,
+    # and not the whole table a second time.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     # The most overdue answers first, then the newest.
     ordering = [F("answer_overdue_since").asc(nulls_last=True), "-published_at", "-pk"]
     fieldsets = PROPOSAL_FIELDSETS

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from citizens.admin_readonly import ReadOnlyModelAdmin
 from governance.admin.org import UnitScopedAdminMixin
 from governance.models import OrgUnit
+from seoul_portal.pagination import CappedCountPaginator
 
 from .. import question_rules
 from ..errors import ProposalError
@@ -242,6 +243,10 @@ class QuestionOpinionAdmin(UnitScopedAdminMixin, ReadOnlyModelAdmin):
     list_display = ["question", "excerpt", "created_at"]
     list_select_related = ["question"]
     list_filter = ["question__status"]
+    # Every opinion on every question: count at most 1,001 of them for the pages, and not the whole
+    # table a second time.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     search_fields = ["body", "question__title"]
     fields = ["question", "body", "created_at"]
     readonly_fields = fields
