@@ -7,6 +7,7 @@ it runs cannot show up as a mismatch; streams rows so that memory stays flat on 
 
 import contextlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -35,12 +36,15 @@ class LedgerReport:
         return not self.problems
 
 
-def ledger_verify(*, published_head: tuple[int, str] | None = None) -> LedgerReport:
+def ledger_verify(
+    *, published_head: tuple[int, str] | None = None, progress: Callable[[int, int], None] | None = None
+) -> LedgerReport:
     """Check the whole ledger; `published_head` (height, hash) is a head published earlier,
-    which the chain must still contain — the one check a rewritten chain cannot pass."""
+    which the chain must still contain — the one check a rewritten chain cannot pass.
+    `progress(blocks checked, blocks in all)` is called after each block (a command's bar)."""
     report = LedgerReport()
     with _snapshot():
-        _verify_chain(report, published_head)
+        _verify_chain(report, published_head, progress)
         report.unsealed_entries = LedgerEntry.objects.pending().count()
         _verify_recounts(report)
     return report
@@ -59,7 +63,8 @@ def _snapshot():
         yield
 
 
-def _verify_chain(report, published_head):
+def _verify_chain(report, published_head, progress):
+    total = LedgerBlock.objects.count() if progress is not None else 0
     blocks = (
         LedgerBlock.objects.order_by("height")
         .values_list("id", "height", "previous_hash", "hash", "entry_count", "sealed_on")
@@ -99,6 +104,8 @@ def _verify_chain(report, published_head):
         report.entries_checked += hasher.count
         report.head_height, report.head_hash = height, block_hash
         expected_height, expected_previous = height + 1, block_hash
+        if progress is not None:
+            progress(report.blocks_checked, total)
     if entry is not None:
         report.problems.append("Entries belong to blocks outside the chain.")
     if published_head and not published_seen:

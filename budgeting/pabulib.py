@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ POINTS_VOTE_TYPES = frozenset({"cumulative", "scoring"})
 # Columns that get their own attribute; every other column is kept verbatim in `fields`.
 PROJECT_CORE_COLUMNS = ("project_id", "cost", "name", "selected")
 BALLOT_CORE_COLUMNS = ("voter_id", "vote", "points")
+# A long read or write tells how far it is: (done, in all), e.g. seoul_portal.progress's update.
+Progress = Callable[[int, int], None]
 
 
 class PabulibError(ValueError):
@@ -78,11 +81,11 @@ def parse_budget(text: str | None) -> int:
     return int(whole)
 
 
-def read_pabulib(path_or_text: str | bytes | os.PathLike) -> Election:
+def read_pabulib(path_or_text: str | bytes | os.PathLike, *, progress: Progress | None = None) -> Election:
     """Parse a pabulib file given as a path, as bytes, or as its text.
 
     A `str` is taken as the file's text when it is empty, has a line break or starts with `META`,
-    otherwise as a path.
+    otherwise as a path. `progress(votes read, votes in all)` is called as each vote is checked.
     """
     if isinstance(path_or_text, str) and _looks_like_text(path_or_text):
         text = path_or_text.removeprefix("\ufeff")
@@ -92,7 +95,7 @@ def read_pabulib(path_or_text: str | bytes | os.PathLike) -> Election:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise PabulibError(f"not UTF-8 text (byte {error.start})") from None
-    return _Parser(text).parse()
+    return _Parser(text, progress).parse()
 
 
 def _looks_like_text(value: str) -> bool:
@@ -100,7 +103,8 @@ def _looks_like_text(value: str) -> bool:
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, progress: Progress | None = None):
+        self.progress = progress
         # newline="" lets the csv module see quoted line breaks and every line-ending style.
         self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
         self.tables: dict[str, tuple[int, list[str], list[tuple[int, list[str]]]]] = {}
@@ -215,6 +219,7 @@ class _Parser:
         header, rows = self._table("VOTES", required)
         ballots: list[Ballot] = []
         seen_voters: set[str] = set()
+        progress, total = self.progress, len(rows)
         for line, cells in rows:
             record = dict(zip(header, cells, strict=True))
             voter_id = record.pop("voter_id")
@@ -237,6 +242,8 @@ class _Parser:
                 # A points column on an approval ballot carries nothing we use, but keep it.
                 record["points"] = points_text
             ballots.append(Ballot(voter_id=voter_id, votes=votes, points=points, fields=record))
+            if progress is not None:
+                progress(len(ballots), total)
         return ballots, tuple(header)
 
     def _points(self, line: int, voter_id: str, text: str, vote_count: int) -> tuple[int, ...]:
@@ -260,8 +267,9 @@ def _split_list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",")) if text.strip() else ()
 
 
-def write_pabulib(election: Election) -> str:
-    """Render an election as pabulib text (LF line endings) that `read_pabulib` reads back equal."""
+def write_pabulib(election: Election, *, progress: Progress | None = None) -> str:
+    """Render an election as pabulib text (LF line endings) that `read_pabulib` reads back equal;
+    `progress(votes written, votes in all)` is called after each vote."""
     lines = [_format_row(["META"]), _format_row(["key", "value"])]
     lines.extend(_format_row([key, value]) for key, value in election.meta.items())
 
@@ -281,7 +289,8 @@ def write_pabulib(election: Election) -> str:
 
     ballot_columns = election.ballot_columns or _ballot_columns(election)
     lines += [_format_row(["VOTES"]), _format_row(ballot_columns)]
-    for ballot in election.ballots:
+    total = len(election.ballots)
+    for written, ballot in enumerate(election.ballots, start=1):
         unknown = [project_id for project_id in ballot.votes if project_id not in election.projects]
         if unknown:
             raise PabulibError(f"voter {ballot.voter_id!r} votes for unknown project(s) {', '.join(unknown)}")
@@ -289,6 +298,8 @@ def write_pabulib(election: Election) -> str:
         if ballot.points is not None:
             values["points"] = ",".join(str(point) for point in ballot.points)
         lines.append(_format_row([values.get(column, "") for column in ballot_columns]))
+        if progress is not None:
+            progress(written, total)
     return "".join(line + "\n" for line in lines)
 
 

@@ -50,7 +50,7 @@ from citizens.models import District
 
 from .errors import BudgetingError
 from .models import BudgetBallot, Cycle, Pot, Project, ProjectResult, Sector
-from .pabulib import Ballot, Election, parse_budget
+from .pabulib import Ballot, Election, Progress, parse_budget
 from .pabulib import Project as PabulibProject
 
 # The portal's rules as pabulib META `rule` strings (as the shared files write them), and back.
@@ -107,16 +107,19 @@ def counts_every_ballot(cycle: Cycle) -> bool:
     return len(cycle.pots.all()) == 1
 
 
-def pot_ballots(cycle: Cycle, pots: list[Pot], projects: list[Project], *, columns=()):
+def pot_ballots(cycle: Cycle, pots: list[Pot], projects: list[Project], *, columns=(),
+                progress: Progress | None = None):
     """For each pot, the ballots that count there: (picks in the pot, *columns) tuples.
 
     One pass over the cycle's ballots in id order; `columns` are extra BudgetBallot fields.
+    `progress(ballots read, ballots in all)` is called for each ballot (and costs a count first).
     """
     by_pk = {project.pk: project for project in projects}
     every = counts_every_ballot(cycle)
     found: dict[int, list[tuple]] = {pot.pk: [] for pot in pots}
     rows = BudgetBallot.objects.filter(cycle=cycle).order_by("id").values_list("projects", *columns)
-    for chosen, *extra in rows.iterator(chunk_size=5000):
+    total = rows.count() if progress is not None else 0
+    for read, (chosen, *extra) in enumerate(rows.iterator(chunk_size=5000), start=1):
         by_pot: dict[int, list[Project]] = {pot_id: [] for pot_id in found} if every else {}
         # dict.fromkeys: a project named twice is one pick (the ballot service never stores that).
         for pk in dict.fromkeys(chosen or ()):
@@ -125,6 +128,8 @@ def pot_ballots(cycle: Cycle, pots: list[Pot], projects: list[Project], *, colum
                 by_pot.setdefault(project.pot_id, []).append(project)
         for pot_id, picks in by_pot.items():
             found[pot_id].append((picks, *extra))
+        if progress is not None:
+            progress(read, total)
     return found
 
 
@@ -227,15 +232,17 @@ def _exported_name(cycle: Cycle, project: Project) -> str:
     return project.title
 
 
-def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: random.Random | None = None) -> Election:
+def election_from_cycle(cycle: Cycle, pot: Pot | int | None = None, *, rng: random.Random | None = None,
+                        progress: Progress | None = None) -> Election:
     """The pot's projects and ballots as a pabulib election (a cycle of one pot needs no `pot`).
-    Refuses (BudgetingError "vote_not_over") a portal cycle whose vote has not ended."""
+    Refuses (BudgetingError "vote_not_over") a portal cycle whose vote has not ended.
+    `progress(ballots read, ballots in all)` follows the reading of the cycle's ballots."""
     refusal = export_refusal(cycle)
     if refusal:
         raise BudgetingError(refusal, code="vote_not_over")
     pot = _export_pot(cycle, pot)
     projects = ballot_projects(cycle, pot)
-    ballots = pot_ballots(cycle, [pot], projects, columns=("age", "gender", "district_code"))[pot.pk]
+    ballots = pot_ballots(cycle, [pot], projects, columns=("age", "gender", "district_code"), progress=progress)[pot.pk]
     selected = dict(ProjectResult.objects.filter(pot_result__pot=pot).values_list("project_id", "funded"))
     districts = {code: name_en or name_ko for code, name_ko, name_en in District.objects.values_list(
         "code", "name_ko", "name_en")}
@@ -386,8 +393,9 @@ def _check_importable(election: Election) -> int:
     return budget
 
 
-def cycle_from_election(election: Election, *, source_name: str, actor=None) -> Cycle:
-    """Load an election as a read-only simulation cycle (see the module's docstring); atomic."""
+def cycle_from_election(election: Election, *, source_name: str, actor=None, progress: Progress | None = None) -> Cycle:
+    """Load an election as a read-only simulation cycle (see the module's docstring); atomic.
+    `progress(ballots written, ballots in all)` is called after each batch of ballots."""
     budget = _check_importable(election)
     meta = dict(election.meta)
     weights = _weights(meta)
@@ -437,7 +445,7 @@ def cycle_from_election(election: Election, *, source_name: str, actor=None) -> 
             batch_size=500,
         )
         pks = dict(Project.objects.filter(cycle=cycle).values_list("external_id", "pk"))
-        _import_ballots(cycle, election.ballots, pks)
+        _import_ballots(cycle, election.ballots, pks, progress)
         audit_record(
             actor=actor, action="budgeting.cycle.import", target=cycle,
             summary={"projects": len(election.projects), "ballots": len(election.ballots),
@@ -475,9 +483,10 @@ def _sectors(cycle: Cycle, projects) -> dict[str, Sector]:
     return sectors
 
 
-def _import_ballots(cycle: Cycle, ballots: list[Ballot], pks: dict[str, int]) -> None:
+def _import_ballots(cycle: Cycle, ballots: list[Ballot], pks: dict[str, int], progress: Progress | None) -> None:
     token = secrets.token_hex
     batch: list[BudgetBallot] = []
+    written, total = 0, len(ballots)
     for ballot in ballots:
         fields = ballot.fields
         batch.append(
@@ -494,9 +503,13 @@ def _import_ballots(cycle: Cycle, ballots: list[Ballot], pks: dict[str, int]) ->
         )
         if len(batch) >= BALLOT_BATCH:
             BudgetBallot.objects.bulk_create(batch)
-            batch = []
+            written, batch = written + len(batch), []
+            if progress is not None:
+                progress(written, total)
     if batch:
         BudgetBallot.objects.bulk_create(batch)
+        if progress is not None:
+            progress(written + len(batch), total)
 
 
 def _district_code(text: str) -> str:

@@ -23,7 +23,7 @@ from .writers import WRITERS
 
 DICTIONARY_NAME = "data_dictionary.json"
 # How often the progress callback hears of a long dataset.
-PROGRESS_EVERY = 100_000
+PROGRESS_EVERY = 1_000
 # Bytes gathered before a write: fewer system calls on a file of millions of rows.
 WRITE_BUFFER = 1 << 20
 # A file the command wrote less than this long ago is what /opendata/ serves in place of reading

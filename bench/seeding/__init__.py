@@ -76,8 +76,11 @@ def seed(
     write=print,
     progress_every=10.0,
     vacuum=True,
+    stream=None,
 ) -> SeedReport:
-    """Seed `channels` ({name: sizes}); `citizens` defaults to what the channels need."""
+    """Seed `channels` ({name: sizes}); `citizens` defaults to what the channels need. Lines go to
+    `write`; the progress of each phase too, or to `stream` when given (a command's stdout: a bar
+    on a terminal)."""
     started = time.monotonic()
     seeders = [SEEDERS[name] for name in channels]
     alone = [seeder for seeder in seeders if getattr(seeder, "seeds_alone", False)]
@@ -96,11 +99,11 @@ def seed(
     rng = random.Random(random_seed)
     now = timezone.now()
     text = KoreanText(rng, District.objects.values_list("name_ko", flat=True))
-    progress = Progress(write, every=progress_every)
+    progress = Progress(write, every=progress_every, stream=stream)
     loader = BulkLoader(batch_size=batch_size)
     results = {}
     models = [Citizen, Consent, *(model for seeder in seeders for model in seeder.models)]
-    with transaction.atomic():
+    with transaction.atomic(), progress:
         tune_session_for_loading()
         loader.check_constraints_at_once()
         with deferred_indexes(*models, LedgerEntry, write=write):
@@ -114,6 +117,7 @@ def seed(
                 district_codes=list(District.objects.values_list("code", flat=True)),
                 progress=progress,
             )
+            progress.finish()
             # Seeders may still create a few rows the usual way (officials): ids after the block.
             loader.flush()
             reset_sequences(Citizen, Consent)
@@ -131,6 +135,7 @@ def seed(
                     now=now,
                     progress=progress,
                 )
+                progress.finish()
             loader.flush()
         reset_sequences(*models, LedgerBlock)
     if vacuum:

@@ -19,6 +19,8 @@ from collections import Counter
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from seoul_portal.progress import Progress as Reporter
+
 logger = logging.getLogger(__name__)
 
 # Fields psycopg can COPY as they come (ints, text, datetimes, dates, booleans, UUIDs, None).
@@ -232,24 +234,72 @@ def peak_memory_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-class Progress:
-    """A log line every `every` seconds while a long loop runs, and the elapsed time at the end."""
+class _LineStream:
+    """A stream over a `write(line)` callable (print, a list's append): never a terminal, so
+    a reporter writes whole lines to it, each handed over without its newline."""
 
-    def __init__(self, write, *, every=10.0):
-        self.write, self.every = write, every
-        self.started = self.last = time.monotonic()
+    def __init__(self, write):
+        self.write_line = write
+
+    def write(self, text):
+        for line in text.splitlines():
+            self.write_line(line)
+
+    def isatty(self):
+        return False
+
+
+class Progress:
+    """The seeders' progress, shown by seoul_portal.progress: a bar on a terminal, otherwise a line
+    every `every` seconds (done of total, %, rate, time, peak memory, rows so far), and at the end of
+    each phase a summary ("seeded 1,000,000 citizens in 41.2 s (24,300/s)").
+
+    A seeder calls `tick(label, done, total, written)` for every row; a new label starts a new
+    phase (and closes the one before). `finish()` closes the phase in hand: call it before
+    writing anything else, so that a terminal's bar is not continued by another line. Lines go to
+    `stream` (a command's self.stdout) when given, else one by one to `write`."""
+
+    def __init__(self, write, *, every=10.0, stream=None, clock=time.monotonic):
+        self.stream = stream if stream is not None else _LineStream(write)
+        self.every, self.clock = every, clock
+        self.started = clock()
+        self.phase = None  # the seoul_portal.progress.Progress of the label in hand
+        self.written = None
 
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return self.clock() - self.started
 
     def tick(self, label, done, total, written=None):
-        now = time.monotonic()
-        if now - self.last < self.every:
-            return
-        self.last = now
-        share = f" ({100 * done / total:.0f} %)" if total else ""
-        rows = f"; rows so far: {sum(written.values()):,}" if written else ""
-        self.write(
-            f"  {label}: {done:,} of {total:,}{share}, {self.elapsed():.0f} s, "
-            f"peak memory {peak_memory_mb():.0f} MB{rows}"
-        )
+        phase = self.phase
+        if phase is None or phase.label != label:
+            phase = self._start(label, total, written)
+        phase.update(done)
+
+    def _start(self, label, total, written):
+        self.finish()
+        self.written = written
+        self.phase = Reporter(
+            self.stream, label, total, every=self.every, clock=self.clock, detail=self._detail,
+            summary="seeded {done} {label} in {time} ({rate}/s)",
+        )  # fmt: skip
+        return self.phase
+
+    def _detail(self) -> str:
+        rows = f"; rows so far: {sum(self.written.values()):,}" if self.written else ""
+        return f"peak memory {peak_memory_mb():.0f} MB{rows}"
+
+    def finish(self):
+        if self.phase is not None:
+            self.phase.finish()
+            self.phase = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None:
+            self.finish()
+        elif self.phase is not None:
+            self.phase.close()
+            self.phase = None
+        return False

@@ -44,6 +44,7 @@ from audit.services import audit_record
 from ..errors import BudgetingError
 from ..models import Cycle, Pot, PotResult, Project, ProjectResult
 from ..notifications import notify_results
+from ..pabulib import Progress
 from ..pabulib_io import ballot_projects, mes_eligibility_share, pabulib_project_id, pot_ballots
 from ..tally import (
     EqualSharesResult,
@@ -315,9 +316,10 @@ def _pot_outcome(cycle: Cycle, pot: Pot, rule: str, projects: list[Project], pic
 
 
 def cycle_outcome(cycle: Cycle, *, rule: str | None = None, pot: Pot | int | None = None,
-                  compare: bool = False) -> CycleOutcome:
+                  compare: bool = False, progress: Progress | None = None) -> CycleOutcome:
     """The outcome of counting the cycle's ballots under `rule` (default: the cycle's), per pot
-    (only `pot` when given), without writing anything. `compare` adds the rule comparison."""
+    (only `pot` when given), without writing anything. `compare` adds the rule comparison.
+    `progress(ballots read, ballots in all)` follows the reading of the ballots."""
     rule = rule or cycle.selection_rule
     if rule not in RULES:
         raise BudgetingError(
@@ -331,7 +333,7 @@ def cycle_outcome(cycle: Cycle, *, rule: str | None = None, pot: Pot | int | Non
         if not pots:
             raise BudgetingError(_("That pot does not belong to this cycle."), field="pot", code="unknown_pot")
     projects = ballot_projects(cycle)
-    picks = pot_ballots(cycle, pots, projects)
+    picks = pot_ballots(cycle, pots, projects, progress=progress)
     return CycleOutcome(
         cycle=cycle,
         rule=rule,
@@ -362,12 +364,13 @@ def _lock(cycle: Cycle) -> Cycle:
     return Cycle.objects.select_for_update().prefetch_related("phases", "pots").get(pk=cycle.pk)
 
 
-def cycle_count(*, actor, cycle: Cycle) -> CycleOutcome:
+def cycle_count(*, actor, cycle: Cycle, progress: Progress | None = None) -> CycleOutcome:
     """Count the cycle's ballots under its rule and store the result of every pot.
 
     actor: an official who may count (`budgeting.count_votes`: the cycle's officials, once the
     vote is over), or None for an operator's command; an imported (simulation) cycle is counted
     by a command only. A recount replaces the stored result until it is published.
+    `progress(ballots read, ballots in all)` follows the reading of the ballots (a command's bar).
     """
     with transaction.atomic():
         cycle = _lock(cycle)
@@ -383,7 +386,7 @@ def cycle_count(*, actor, cycle: Cycle) -> CycleOutcome:
         if cycle.results_published_at is not None:
             raise BudgetingError(_("The results are published: they can no longer be recounted."),
                                  code="published")
-        outcome = cycle_outcome(cycle, compare=True)
+        outcome = cycle_outcome(cycle, compare=True, progress=progress)
         PotResult.objects.filter(cycle=cycle).delete()
         now = timezone.now()
         for pot_outcome in outcome.pots:

@@ -146,11 +146,14 @@ def cells_refresh_weeks(weeks: Iterable[date]) -> int:
     return written
 
 
-def cells_rebuild(*, progress: Callable[[str], None] | None = None) -> int:
+def cells_rebuild(
+    *, progress: Callable[[str], None] | None = None, step: Callable[[int, int], None] | None = None
+) -> int:
     """Recount every week from the first complaint's to the current one, a week at a time (one
     grouped query each: memory holds one week's rows, a few thousand at most), then drop the rows
     of weeks outside that span. `progress(message)` (as rollups_rebuild's: an operator's line) is
-    told each week done. Returns the number of rows written."""
+    told each week done, and `step(weeks done, weeks in all)` (a command's progress bar). Returns
+    the number of rows written."""
     span = Complaint.objects.filter(latitude__isnull=False).aggregate(first=Min("received_at"), last=Max("received_at"))
     if span["first"] is None:
         CellRollup.objects.all().delete()
@@ -164,5 +167,7 @@ def cells_rebuild(*, progress: Callable[[str], None] | None = None) -> int:
         written += cells_refresh_weeks([monday])
         if progress is not None:
             progress(f"cells {monday:%Y-%m-%d}: week {index + 1} of {total}, {written} rows")
+        if step is not None:
+            step(index + 1, total)
     CellRollup.objects.exclude(week__range=(first, last)).delete()
     return written

@@ -226,14 +226,18 @@ def _locked_state() -> RollupState:
     return RollupState.objects.select_for_update().get(name=STATE_NAME)
 
 
-def rollups_rebuild(*, progress: Callable[[str], None] | None = None, now: datetime | None = None) -> RollupReport:
+def rollups_rebuild(
+    *, progress: Callable[[str], None] | None = None, step: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> RollupReport:
     """Count every daily and monthly rollup again from the complaints, month by month: each month
     is replaced in its own transaction under the state row's lock, so the dashboards keep reading
     the previous counts of the months not yet reached (never an empty page during a rebuild), and
     a concurrent refresh waits for the month in hand. Rows outside the counted range (of
     complaints since deleted outright) are dropped at the end. The watermark becomes the moment
     the rebuild started (less the overlap): what changes during the rebuild is counted by the next
-    refresh."""
+    refresh. After each month, `progress(message)` gets an operator's line and `step(months done,
+    months in all)` the count (a command's progress bar)."""
     clock = time.monotonic()
     now = now or timezone.now()
     report = RollupReport(rebuilt=True)
@@ -243,7 +247,9 @@ def rollups_rebuild(*, progress: Callable[[str], None] | None = None, now: datet
     if first is not None:
         month, last_day = month_of(seoul_day(first)), max(seoul_day(now), seoul_day(first))
         kept_days = Q(day__gte=month, day__lte=last_day)
-        kept_months = Q(month__gte=month, month__lte=month_of(last_day))
+        last_month = month_of(last_day)
+        kept_months = Q(month__gte=month, month__lte=last_month)
+        months = (last_month.year - month.year) * 12 + last_month.month - month.month + 1
         while month <= last_day:
             with transaction.atomic():
                 _locked_state()
@@ -257,6 +263,8 @@ def rollups_rebuild(*, progress: Callable[[str], None] | None = None, now: datet
             if progress is not None:
                 progress(f"{month:%Y-%m}: {report.daily_rows} daily rows, {report.monthly_rows} monthly rows, "
                          f"{time.monotonic() - clock:.1f} s")  # fmt: skip
+            if step is not None:
+                step(len(report.months), months)
             month = next_month(month)
     report.watermark = now - OVERLAP
     with transaction.atomic():

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -36,6 +37,7 @@ def test_a_sealed_chain_verifies_and_the_report_says_what_was_checked(chain):
     assert f"block 3 {head.hash}" in out
     assert "Unsealed entries:   1" in out
     assert "The ledger verifies." in out
+    assert re.search(r"^checked 3 blocks, 7 entries and \d+ scopes in \d+\.\d s$", out, re.MULTILINE), out
 
 
 def test_an_empty_ledger_verifies():

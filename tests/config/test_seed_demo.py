@@ -1,3 +1,6 @@
+import io
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -33,7 +36,9 @@ def test_seed_demo_is_idempotent_and_shows_democratic_seoul_at_every_stage(setti
     assert Milestone.objects.filter(status="in_progress").exists()
     assert set(Question.objects.values_list("status", flat=True)) == {"open", "concluded"}
 
-    call_command("seed_demo")
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert re.search(r"^seeded 6 demo parts in \d", out.getvalue(), re.MULTILINE), out.getvalue()
     assert (
         Citizen.objects.count(), Consent.objects.count(), Proposal.objects.count(), Comment.objects.count(),
         DebateStance.objects.count(), Question.objects.count(),

@@ -2,12 +2,14 @@
 
 import csv
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from opendata import export
 from opendata.registry import all_datasets, get_dataset
+from seoul_portal import progress
 from tests.opendata.conftest import EMAIL, NAME
 
 
@@ -84,6 +86,16 @@ def test_a_failed_export_leaves_the_previous_file_and_no_temporary_one(world, tm
 @pytest.mark.django_db
 def test_progress_is_reported_for_long_datasets(world, tmp_path, monkeypatch):
     monkeypatch.setattr(export, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(progress, "EVERY", 0)  # a log's line at every row the export reports
     output = run("--output", str(tmp_path), "--dataset", "complaints", "--format", "csv")
-    assert "complaints.csv: 1 rows ..." in output
-    assert "complaints.csv: 2 rows ..." in output
+    assert "  complaints.csv: 1 rows, " in output
+    assert "  complaints.csv: 2 rows, " in output
+    assert re.search(r"^complaints\.csv: 2 rows in \d+\.\d s \([\d.,]+/s\)$", output, re.MULTILINE), output
+
+
+@pytest.mark.django_db
+def test_a_log_gets_no_line_before_the_interval(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(progress, "EVERY", 3600)
+    output = run("--output", str(tmp_path), "--dataset", "complaints", "--format", "csv")
+    assert output.splitlines()[0].startswith("complaints.csv: 2 rows in ")

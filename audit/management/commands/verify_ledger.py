@@ -3,6 +3,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.verification import ledger_verify
+from seoul_portal.progress import Progress
 
 
 def published_head(value):
@@ -27,7 +28,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, published=None, **options):
-        report = ledger_verify(published_head=published)
+        # The blocks checked: a bar on a terminal, a line every 10 s in a log; then the counts and time.
+        with Progress(self.stdout, "checking blocks", what="blocks") as progress:
+            report = ledger_verify(published_head=published, progress=progress.update)
+            progress.finish(
+                "checked {done} blocks, {entries} entries and {scopes} scopes in {time}",
+                entries=report.entries_checked, scopes=report.scopes_recounted,
+            )
         self.stdout.write(f"Blocks checked:     {report.blocks_checked}")
         self.stdout.write(f"Entries checked:    {report.entries_checked}")
         if report.head_height is None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from budgeting.errors import BudgetingError
 from budgeting.pabulib import PabulibError, write_pabulib
 from budgeting.pabulib_io import election_from_cycle, export_refusal
+from seoul_portal.progress import Progress
 
 from ._cycle_arg import cycle_from_argument
 
@@ -58,8 +59,18 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
 
     def _text(self, cycle, pot):
+        # On standard error (the file may be standard output): the ballots read from the database,
+        # then the votes written, each a bar on a terminal (a line every 10 s in a log) and a summary.
         try:
-            return write_pabulib(election_from_cycle(cycle, pot))
+            with Progress(self.stderr, f"reading the ballots of pot {pot}", what="ballots",
+                          summary="read {done} ballots of pot {pot} in {time} ({rate}/s)") as progress:  # fmt: skip
+                election = election_from_cycle(cycle, pot, progress=progress.update)
+                progress.finish(pot=str(pot))
+            with Progress(self.stderr, f"writing pot {pot}", len(election.ballots), what="votes") as progress:
+                text = write_pabulib(election, progress=progress.update)
+                progress.finish("wrote {projects} projects and {done} votes of pot {pot} in {time} ({rate}/s)",
+                                projects=len(election.projects), pot=str(pot))  # fmt: skip
+            return text
         except (BudgetingError, PabulibError) as error:
             raise CommandError(str(error)) from None
 

@@ -8,6 +8,7 @@ from budgeting.errors import BudgetingError
 from budgeting.pabulib import PabulibError, read_pabulib
 from budgeting.pabulib_io import cycle_from_election, imported_as_approvals
 from budgeting.services.tally import cycle_count
+from seoul_portal.progress import Progress
 
 
 class Command(BaseCommand):
@@ -27,21 +28,29 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        try:
-            election = read_pabulib(path)
-        except PabulibError as error:
-            raise CommandError(f"{path.name} is not a valid pabulib file: {error}") from None
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
+        # The progress goes to standard error: standard output ends with the cycle's id.
+        with Progress(self.stderr, "reading votes", what="votes") as progress:
+            try:
+                election = read_pabulib(path, progress=progress.update)
+            except PabulibError as error:
+                raise CommandError(f"{path.name} is not a valid pabulib file: {error}") from None
+            except OSError as error:
+                raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
+            progress.finish("read {projects} projects and {done} votes in {time} ({rate}/s)",
+                            projects=len(election.projects))  # fmt: skip
         if imported_as_approvals(election):
             self.stderr.write(
                 f"Note: {election.vote_type} ballots are imported as approvals of every project they name "
                 "(points and rankings are not kept)."
             )
         try:
-            cycle = cycle_from_election(election, source_name=path.name)
+            with Progress(self.stderr, "importing ballots", len(election.ballots), what="ballots",
+                          summary="imported {done} ballots in {time} ({rate}/s)") as progress:  # fmt: skip
+                cycle = cycle_from_election(election, source_name=path.name, progress=progress.update)
             if options["count"]:
-                cycle_count(actor=None, cycle=cycle)
+                with Progress(self.stderr, "counting ballots", what="ballots") as progress:
+                    outcome = cycle_count(actor=None, cycle=cycle, progress=progress.update)
+                    progress.finish("counted {done} ballots under {rule} in {time} ({rate}/s)", rule=str(outcome.rule))
         except BudgetingError as error:
             raise CommandError(f"{path.name} cannot be imported: {error}") from None
         self.stdout.write(str(cycle.pk))

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budgeting.errors import BudgetingError
 from budgeting.services.tally import RULES, cycle_outcome
+from seoul_portal.progress import Progress
 
 from ._cycle_arg import cycle_from_argument
 
@@ -29,10 +30,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         cycle = cycle_from_argument(options["cycle"])
-        try:
-            outcome = cycle_outcome(cycle, rule=options["rule"], pot=options["pot"])
-        except BudgetingError as error:
-            raise CommandError(str(error)) from None
+        # On standard error, which the table and the JSON never share: the ballots read (a bar on a
+        # terminal, a line every 10 s in a log), then what was counted and how long it took.
+        with Progress(self.stderr, "reading ballots", what="ballots") as progress:
+            try:
+                outcome = cycle_outcome(cycle, rule=options["rule"], pot=options["pot"], progress=progress.update)
+            except BudgetingError as error:
+                raise CommandError(str(error)) from None
+            progress.finish("counted {done} ballots under {rule} in {time} ({rate}/s)", rule=str(outcome.rule))
         if options["json"]:
             self.stdout.write(json.dumps(self._as_json(outcome), ensure_ascii=False))
         else:

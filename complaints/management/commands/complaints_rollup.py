@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from complaints.services import cells, rollups, text_analysis
+from seoul_portal.progress import Progress
 
 # The trends compare this week with the previous four: their counts cover five weeks.
 TERMS_DAYS = 35
@@ -81,17 +82,18 @@ class Command(BaseCommand):
             self.stdout.write("Trending terms computed.")
 
     def _rebuild(self, now):
+        # A bar per step on a terminal (months, then the map's weeks), a line every 10 s in a log;
+        # the latest month's or week's line of the service goes along.
         started = time.monotonic()
-        report = rollups.rollups_rebuild(progress=self._progress, now=now)
-        self.stdout.write(f"Counts rebuilt in {report.seconds:.1f} s: {len(report.days)} days, "
-                          f"{report.daily_rows} daily rows, {report.monthly_rows} monthly rows.")  # fmt: skip
-        cells_started = time.monotonic()
-        cells.cells_rebuild(progress=self._progress)
-        self.stdout.write(f"Map cells rebuilt in {time.monotonic() - cells_started:.1f} s.")
+        with Progress(self.stdout, "rollups", what="months") as progress:
+            report = rollups.rollups_rebuild(progress=progress.note, step=progress.update, now=now)
+            progress.finish(
+                "Counts rebuilt in {time}: {done} months, {days} days, {daily} daily rows, {monthly} monthly rows.",
+                days=len(report.days), daily=report.daily_rows, monthly=report.monthly_rows,
+            )
+        with Progress(self.stdout, "map cells", what="weeks") as progress:
+            written = cells.cells_rebuild(progress=progress.note, step=progress.update)
+            progress.finish("Map cells rebuilt in {time}: {done} weeks, {rows} rows.", rows=written)
         self.stdout.write(self.style.SUCCESS(
             f"Rebuilt in {time.monotonic() - started:.1f} s (peak memory of this process {_peak_mib():.0f} MiB)."
         ))  # fmt: skip
-
-    def _progress(self, message):
-        self.stdout.write(f"  {message}")
-        self.stdout.flush()

@@ -3,7 +3,9 @@
     manage.py export_open_data [--output DIR] [--dataset SLUG ...] [--format csv|json|both]
 
 Every file streams to disk (constant memory at ten million rows) under a temporary name and is
-renamed into place when complete; data_dictionary.json describes the files written.
+renamed into place when complete; data_dictionary.json describes the files written. The rows
+written so far show on a terminal's bar (a line every 10 s in a log), and each file ends with a
+line of its rows and time.
 """
 
 import os
@@ -13,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from opendata.export import DICTIONARY_NAME, export_dataset, export_dictionary, export_directory
 from opendata.registry import all_datasets, get_dataset
+from seoul_portal.progress import Progress
 
 FORMATS = {"csv": ("csv",), "json": ("json",), "both": ("csv", "json")}
 
@@ -41,15 +44,15 @@ class Command(BaseCommand):
         directory = self._directory(output)
         for item in datasets:
             for extension in FORMATS[format]:
-                self.stdout.write(f"{item.slug}.{extension}: writing ...")
-                written = export_dataset(item, extension, directory, progress=self._progress)
-                self.stdout.write(self.style.SUCCESS(f"{written.path.name}: {written.rows:,} rows"))
+                # The rows so far: a bar on a terminal, a line every 10 s in a log; then the count.
+                with Progress(self.stdout, f"{item.slug}.{extension}", what="rows") as progress:
+                    written = export_dataset(
+                        item, extension, directory, progress=lambda _name, rows: progress.update(rows)
+                    )
+                    progress.done = written.rows
         export_dictionary(datasets, directory)
         self.stdout.write(f"{DICTIONARY_NAME}: {len(datasets)} dataset(s)")
         self.stdout.write(self.style.SUCCESS(f"Done: {directory}"))
-
-    def _progress(self, name, rows):
-        self.stdout.write(f"  {name}: {rows:,} rows ...")
 
     def _datasets(self, slugs):
         if not slugs:

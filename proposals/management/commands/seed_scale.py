@@ -91,6 +91,7 @@ class Command(BaseCommand):
                 random_seed=random_seed,
                 batch_size=batch_size,
                 write=self.stdout.write,
+                stream=self.stdout,  # a bar per phase on a terminal, a line every 10 s in a log
                 vacuum=not no_vacuum,
             )
         except (SeedRefused, PlanError, ValueError) as error:

@@ -14,6 +14,7 @@ from citizens.phones import normalize_mobile
 from complaints import demo as complaints_demo
 from governance import demo as governance_demo
 from proposals import demo as proposals_demo
+from seoul_portal.progress import Progress
 from voting import demo as voting_demo
 
 DEMO_OFFICIAL_EMAIL = "official@demo.seoul.example"
@@ -40,27 +41,25 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo writes demo accounts; it runs with DEBUG=true (or --force).")
-        self._official()
-        for phone, birth_date, district_code, gender in DEMO_CITIZENS:
-            self._citizen(normalize_mobile(phone), birth_date, district_code, gender)
-        governance_demo.seed()
-        self._committee_sign_ins()
-        proposals_demo.seed(
-            proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
-            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
-        )
-        voting = voting_demo.seed(
-            proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
-            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
-        )
-        budgeting = budgeting_demo.seed(
-            proposer=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
-            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
-        )
-        complaints = complaints_demo.seed(
-            official=Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL)),
-            citizen=Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0]))),
-        )
+        proposer, official = self._proposer, self._demo_official
+        parts = {
+            "accounts": self._accounts,
+            "organisation and committees": self._organisation,
+            "proposals": lambda: proposals_demo.seed(proposer=proposer(), official=official()),
+            "polls": lambda: voting_demo.seed(proposer=proposer(), official=official()),
+            "participatory budgeting": lambda: budgeting_demo.seed(proposer=proposer(), official=official()),
+            "complaints": lambda: complaints_demo.seed(official=official(), citizen=proposer()),
+        }
+        # Some parts take a while (the complaints' history): a bar naming the part in hand on a
+        # terminal, a line every 10 s in a log, then how long it all took.
+        made = {}
+        with Progress(self.stdout, "demo data", len(parts), what="parts",
+                      summary="seeded {done} demo parts in {time}") as progress:  # fmt: skip
+            for name, seed in parts.items():
+                progress.note(name)
+                made[name] = seed()
+                progress.advance()
+        voting, budgeting, complaints = made["polls"], made["participatory budgeting"], made["complaints"]
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"  Official (/admin/): {DEMO_OFFICIAL_EMAIL} / {DEMO_OFFICIAL_PASSWORD}")
         self.stdout.write("  Citizens: sign in with 010-0000-0001 … 010-0000-0003; the code is printed here.")
@@ -78,6 +77,21 @@ class Command(BaseCommand):
             f"  Complaints (/complaints/, /admin/complaints/complaint/): {complaints['complaints']} complaints in every "
             f"state; track {complaints['track_number']} with the digits {complaints['track_last4']} at /complaints/track/."
         )
+
+    def _accounts(self):
+        self._official()
+        for phone, birth_date, district_code, gender in DEMO_CITIZENS:
+            self._citizen(normalize_mobile(phone), birth_date, district_code, gender)
+
+    def _organisation(self):
+        governance_demo.seed()
+        self._committee_sign_ins()
+
+    def _proposer(self):
+        return Citizen.objects.get(phone_index=phone_blind_index(normalize_mobile(DEMO_CITIZENS[0][0])))
+
+    def _demo_official(self):
+        return Citizen.objects.get(email_index=email_blind_index(DEMO_OFFICIAL_EMAIL))
 
     def _committee_sign_ins(self):
         """Give two demo committee members a phone, so that /review/ can be tried by signing in."""

@@ -21,6 +21,7 @@ from complaints.services.handling import (
     complaint_transfer,
 )
 from complaints.services.rollups import OVERLAP, rollups_rebuild, rollups_refresh
+from seoul_portal import progress
 
 from .rollup_scenario import daily_table, day_counts, nonzero, seoul
 
@@ -30,7 +31,7 @@ def cell_weeks(monkeypatch):
     """The map cells are helper D's: here, only which weeks the refresh asks them to recount."""
     asked = []
     monkeypatch.setattr(cells, "cells_refresh_weeks", lambda weeks: asked.append(list(weeks)))
-    monkeypatch.setattr(cells, "cells_rebuild", lambda *, progress=None: None)
+    monkeypatch.setattr(cells, "cells_rebuild", lambda *, progress=None, step=None: 0)
     return asked
 
 
@@ -211,14 +212,26 @@ def _command(*args) -> str:
     return out.getvalue()
 
 
-def test_command_rebuild_prints_progress_per_month_and_the_time(file_complaint, cell_weeks):
+def test_command_rebuild_prints_progress_per_month_and_the_time(file_complaint, cell_weeks, monkeypatch):
     file_complaint(now=seoul(2026, 9, 20))
     file_complaint(now=seoul(2026, 10, 12))
+    # Not a terminal: a line every EVERY seconds; none between two months unless that is 0.
+    monkeypatch.setattr(progress, "EVERY", 0)
     output = _command("--rebuild", "--now", "2026-10-25T12:00")
-    assert "  2026-09:" in output and "  2026-10:" in output
-    assert "Counts rebuilt in" in output and "Map cells rebuilt in" in output
+    assert "  rollups: 1 of 2 months (50%)" in output and "; 2026-09:" in output
+    assert "  rollups: 2 of 2 months (100%)" in output and "; 2026-10:" in output
+    assert "Counts rebuilt in" in output and ": 2 months, " in output and "Map cells rebuilt in" in output
     assert "Rebuilt in" in output and "MiB" in output
+    assert "\r" not in output
     assert MonthlyRollup.objects.aggregate(received=Sum("received")) == {"received": 2}
+
+
+def test_command_rebuild_in_a_log_writes_only_the_summaries(file_complaint, cell_weeks, monkeypatch):
+    file_complaint(now=seoul(2026, 9, 20))
+    monkeypatch.setattr(progress, "EVERY", 3600)  # a rebuild shorter than the interval
+    output = _command("--rebuild", "--now", "2026-10-25T12:00")
+    assert "rollups:" not in output
+    assert "Counts rebuilt in" in output and ": 2 months, " in output
 
 
 def test_command_refresh_prints_the_days_it_recounted(file_complaint, roads_official, cell_weeks):
