@@ -59,23 +59,23 @@ worker-text: install
 worker-bulk: install
 	$(VENV)/bin/celery -A seoul_portal worker -Q bulk --concurrency 1 --loglevel=INFO -n bulk@%h
 
-# The benchmark (bench/run.py): seeds its own databases (seoul_portal_bench_*) on the PostgreSQL
-# server of DATABASE_URL (or 127.0.0.1:5432), at SCALE and 100 times smaller, measures the key pages
-# and actions, prints the ratios. SCALE=seoul (100,000 proposals, the default), small (1,000: CI) or a
-# factor such as 0.05; BENCH_ARGS passes more options (e.g. --keep, --strict, --requests 100).
-# CHANNEL=voting: results at 1,000,000 ballots vs 1,000, then ballots cast under load through
-# gunicorn, driven by wrk (apt-get install -y wrk; BENCH_ARGS=--no-load skips that part).
-# CHANNEL=complaints: the queue, public list, tracking and Open311 at 1,000,000 complaints vs 1,000,
-# then complaints filed through the web form and Open311 under load (the same wrk and --no-load).
-# CHANNEL=analysis: the complaints dashboards at 10,000,000 complaints vs 10,000 (target 2x), generated
-# inside PostgreSQL in chunks committed one by one (BENCH_ARGS="--resume --keep" continues an
-# interrupted seeding), then the rollups rebuilt in their own process (time, peak memory).
+# The benchmark. `make bench` runs the whole portal (bench/portal.py): every channel seeded at SCALE and
+# 100 times smaller in its own databases (seoul_portal_bench_*) on the PostgreSQL server of DATABASE_URL
+# (or 127.0.0.1:5432), the key pages' query counts and latencies at both, ballots and complaints under
+# load through gunicorn driven by wrk (apt-get install -y wrk) beside two floors (a constant view and the
+# ballot's SQL alone), notification dispatch by two Celery workers, peak memory, and the front end in
+# headless Chromium; one table, also as CSV and SVG in bench/results/. SCALE=seoul (the default), small
+# (CI: exits 1 only on what noise cannot cause) or a factor such as 0.05; BENCH_ARGS passes more
+# options (e.g. --keep, --strict, --no-load, --channel voting).
+# CHANNEL=proposals|voting|budgeting|complaints|analysis runs one channel alone (bench/run.py): its own
+# sizes and ratios (voting and complaints: 1,000,000 vs 1,000; analysis: 10,000,000 complaints vs
+# 10,000 within 2x, seeded in chunks, BENCH_ARGS="--resume --keep" continues an interrupted seeding).
 SCALE ?= seoul
-CHANNEL ?= proposals
+CHANNEL ?=
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$$($(PY) scripts/local_services.py database)} \
 	REDIS_URL=$${REDIS_URL:-$$($(PY) scripts/local_services.py redis)} \
-	  $(PY) -m bench.run --channel $(CHANNEL) --scale $(SCALE) $(BENCH_ARGS)
+	  $(PY) -m $(if $(CHANNEL),bench.run --channel $(CHANNEL),bench.portal) --scale $(SCALE) $(BENCH_ARGS)
 
 # The tally benchmark (bench/tally/): budgeting/tally against pabutools, side by side, on Warsaw 2026
 # and a synthetic 100 x 50,000 election. pabutools runs in its own virtualenv (bench/.venv-pabutools,

@@ -41,6 +41,53 @@ class LoadError(RuntimeError):
     pass
 
 
+# The floor every throughput is also printed against (issue 9): bench/minimal's constant view, a
+# Django request that does nothing (no middleware, no database), served by the same gunicorn
+# command, taking its turn in the same rounds. Its answers do not count in a scenario's checks.
+CONSTANT_FLOOR = "constant"
+# Warm-up runs of a variant at most, until one has an answered request.
+MAX_WARMUPS = 8
+CONSTANT_PATH = "/ready/"
+
+
+def constant_floor_variant(scenario):
+    from bench.scenarios import LoadVariant
+
+    environment = scenario.variants[0].environment
+    return LoadVariant(
+        CONSTANT_FLOOR, "bench/minimal's constant view: a Django request that does nothing (the floor)",
+        settings="bench.minimal.settings", ready_path=CONSTANT_PATH, environment=environment,
+    )  # fmt: skip
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (gunicorn's workers), from /proc (Linux)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        # The command name is in parentheses and may hold spaces: the parent's pid follows ") S ".
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == parent:
+            pids.append(int(entry.name))
+    return pids
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident memory (VmHWM), in MB; None when it is gone or not Linux."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def find_wrk() -> str | None:
     return shutil.which("wrk")
 
@@ -93,6 +140,14 @@ class GunicornServer:
                 pass
             time.sleep(0.3)
         raise LoadError(f"gunicorn ({self.variant.name}) did not answer within {timeout:.0f} s: {self._log_tail()}")
+
+    def peak_memory(self) -> dict:
+        """The peak RSS of the master and of its busiest worker so far (MB), read from /proc."""
+        if self.process is None or self.process.poll() is not None:
+            return {}
+        workers = [peak for peak in map(peak_rss_mb, worker_pids(self.process.pid)) if peak is not None]
+        return {"master_mb": peak_rss_mb(self.process.pid), "worker_max_mb": max(workers, default=None),
+                "workers": len(workers)}  # fmt: skip
 
     def stop(self):
         if self.process is None or self.process.poll() is not None:
@@ -171,6 +226,8 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
     from django.db import connections
 
     variants = [variant for variant in scenario.variants if not args.variant or variant.name in args.variant]
+    if getattr(args, "constant_floor", False):
+        variants.append(constant_floor_variant(scenario))
     servers = [
         GunicornServer(
             variant, workers=args.workers, worker_class=args.worker_class, threads=args.threads, workdir=workdir
@@ -189,16 +246,23 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
         )
 
         def one_run(server, count, seconds, label):
-            lines = scenario.requests(context, server.variant.name, count)
+            if server.variant.name == CONSTANT_FLOOR:
+                lines = [(CONSTANT_PATH, "", "")] * count
+                answers = {"ok_location": "", "ok_pattern": "", "ok_statuses": None}
+            else:
+                lines = scenario.requests(context, server.variant.name, count)
+                answers = {
+                    "ok_location": scenario.ok_location(context, server.variant.name) if scenario.ok_location else "",
+                    "ok_pattern": scenario.ok_pattern, "ok_statuses": scenario.ok_statuses,
+                }  # fmt: skip
             connections.close_all()  # the driver holds no connection (nor lock) while wrk runs
             result = run_wrk(
                 wrk, server.base_url, lines, seconds=seconds, connections=args.connections,
-                threads=args.wrk_threads, workdir=workdir, label=label, idle_path=server.variant.ready_path,
-                ok_location=scenario.ok_location(context, server.variant.name) if scenario.ok_location else "",
-                ok_pattern=scenario.ok_pattern, ok_statuses=scenario.ok_statuses,
+                threads=args.wrk_threads, workdir=workdir, label=label, idle_path=server.variant.ready_path, **answers,
             )  # fmt: skip
-            accepted[server.variant.name] += result["ok"]
-            sent[server.variant.name] += result["sent"]
+            if server.variant.name != CONSTANT_FLOOR:  # the floor's answers changed nothing to check
+                accepted[server.variant.name] += result["ok"]
+                sent[server.variant.name] += result["sent"]
             failures = result["failed"] + sum(
                 result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
             )
@@ -214,11 +278,14 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
 
         for server in servers:
             name = server.variant.name
-            # Twice: the first run pays for starting the workers (imports, templates, connections).
-            warmups = [
-                one_run(server, args.warmup_requests, args.warmup_seconds, f"{name} warm-up {number}")
-                for number in (1, 2)
-            ]
+            # Twice at least: the first run pays for starting the workers (imports, templates,
+            # connections); and until one is answered, for a first request that loads more than a
+            # warm-up lasts (complaint intake's routing model, a few seconds per worker).
+            warmups = []
+            for number in range(1, MAX_WARMUPS + 1):
+                warmups.append(one_run(server, args.warmup_requests, args.warmup_seconds, f"{name} warm-up {number}"))
+                if number >= 2 and warmups[-1]["ok"]:
+                    break
             results[name]["warmup"] = warmups
             # A run that ran out: the rate was higher than it shows.
             rates[name] = max(round_rate(run) * (2 if run["exhausted_threads"] else 1) for run in warmups)
@@ -231,6 +298,8 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
                 rates[name] = max(rates[name], round_rate(result) * (2 if result["exhausted_threads"] else 1))
     finally:
         for server in servers:
+            if server.variant.name in results:
+                results[server.variant.name]["memory"] = server.peak_memory()
             server.stop()
     problems = scenario.check(context, {"accepted": sum(accepted.values()), "sent": sum(sent.values())})
     for problem in problems:
@@ -277,6 +346,9 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (with gthread).")
     parser.add_argument("--connections", type=int, default=None, help="wrk connections (default: 2 per worker).")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--constant-floor", action="store_true", help="Also measure bench/minimal's constant view in every round."
+    )
     args = parser.parse_args(argv)
     args.connections = args.connections or 2 * args.workers * args.threads
 

@@ -184,13 +184,14 @@ class Throughput:
     p50_ms: float  # the median of the rounds' medians
     p99_ms: float  # the worst round's
     ran_out: int = 0  # timed rounds whose prepared requests ran out (their figure understates)
+    peak_worker_mb: float | None = None  # the busiest gunicorn worker's peak RSS
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
     @classmethod
-    def from_runs(cls, variant, *, warmup, rounds):
+    def from_runs(cls, variant, *, warmup, rounds, memory=None):
         def failures(run):
             keys = ("failed", "connect_errors", "read_errors", "write_errors", "timeouts")
             return sum(run[key] for key in keys)
@@ -203,6 +204,7 @@ class Throughput:
             p50_ms=statistics.median(run["latency_us"]["p50"] for run in rounds) / 1000 if rounds else 0.0,
             p99_ms=max((run["latency_us"]["p99"] for run in rounds), default=0) / 1000,
             ran_out=sum(1 for run in rounds if run["exhausted_threads"]),
+            peak_worker_mb=(memory or {}).get("worker_max_mb"),
         )
 
 
@@ -213,6 +215,13 @@ class LoadVerdict:
     ratio: float | None
     min_ratio: float | None  # None: a single variant, no ratio to meet
     problems: tuple = ()
+    floor: Throughput | None = None  # the constant view, measured in the same rounds
+
+    def of_floor(self, variant) -> float | None:
+        """A variant's throughput as a fraction of the constant view's."""
+        if self.floor is None or not self.floor.per_second:
+            return None
+        return variant.per_second / self.floor.per_second
 
     @property
     def ratio_ok(self) -> bool:
@@ -227,19 +236,29 @@ class LoadVerdict:
     @property
     def hard_failure(self) -> bool:
         """What noise cannot cause: a failed request, a ballot not counted exactly once, no requests."""
-        return bool(self.errors or self.problems or any(variant.requests == 0 for variant in self.variants))
+        floor_failed = self.floor is not None and (self.floor.errors or self.floor.requests == 0)
+        return bool(
+            self.errors or self.problems or floor_failed or any(variant.requests == 0 for variant in self.variants)
+        )
 
     @property
     def ok(self) -> bool:
         return self.ratio_ok and not self.hard_failure
 
 
+# bench/load.py's name for the constant view measured in every round (--constant-floor).
+CONSTANT_FLOOR = "constant"
+
+
 def judge_load(scenario, result) -> LoadVerdict:
-    """One load scenario's result (as bench/load.py writes it): throughputs, their ratio, checks."""
-    variants = tuple(
-        Throughput.from_runs(name, warmup=data["warmup"], rounds=data["rounds"])
+    """One load scenario's result (as bench/load.py writes it): throughputs, their ratio, checks.
+    The constant floor, when measured, is kept apart: every variant is also shown as its fraction."""
+    measured_variants = tuple(
+        Throughput.from_runs(name, warmup=data["warmup"], rounds=data["rounds"], memory=data.get("memory"))
         for name, data in result["variants"].items()
     )
+    variants = tuple(variant for variant in measured_variants if variant.variant != CONSTANT_FLOOR)
+    floor = next((variant for variant in measured_variants if variant.variant == CONSTANT_FLOOR), None)
     measured, yardstick = variants[0], variants[-1]
     ratio = measured.per_second / yardstick.per_second if len(variants) > 1 and yardstick.per_second else None
     return LoadVerdict(
@@ -248,15 +267,21 @@ def judge_load(scenario, result) -> LoadVerdict:
         ratio=ratio,
         min_ratio=result.get("min_ratio", 0.5),
         problems=tuple(result.get("problems", ())),
+        floor=floor,
     )
 
 
 def format_load_table(verdicts) -> str:
-    header = ("load scenario", "variant", "requests", "seconds", "throughput", "p50", "p99", "errors", "verdict")
+    header = (
+        "load scenario", "variant", "requests", "seconds", "throughput", "of floor", "p50", "p99", "worker peak",
+        "errors", "verdict",
+    )  # fmt: skip
     rows = [header]
     for verdict in verdicts:
-        for number, variant in enumerate(verdict.variants):
-            last = number == len(verdict.variants) - 1
+        shown = [*verdict.variants, *([verdict.floor] if verdict.floor else [])]
+        for number, variant in enumerate(shown):
+            last = number == len(shown) - 1
+            of_floor = verdict.of_floor(variant)
             verdict_text = ""
             if number == 0 and verdict.ratio is not None:
                 verdict_text = f"ratio {verdict.ratio:.2f} (min {verdict.min_ratio:g})"
@@ -276,8 +301,10 @@ def format_load_table(verdicts) -> str:
                     f"{variant.requests:,}",
                     f"{variant.seconds:.1f}",
                     f"{variant.per_second:.1f}/s" + (" (ran out)" if variant.ran_out else ""),
+                    "" if of_floor is None else f"{of_floor:.2f}",
                     f"{variant.p50_ms:.1f} ms",
                     f"{variant.p99_ms:.1f} ms",
+                    "" if variant.peak_worker_mb is None else f"{variant.peak_worker_mb:.0f} MB",
                     str(variant.errors),
                     verdict_text,
                 )

@@ -1,4 +1,5 @@
-"""The benchmark runner: seed at two scales (and 100 proposals for query counts), measure, compare.
+"""One channel's benchmark: seed at two scales (and 100 proposals for query counts), measure, compare.
+(`make bench` runs every channel through bench/portal.py, which calls run_channel() below.)
 
     python -m bench.run                      # Seoul scale: 100,000 proposals, 2,000,000 supports, 500,000 comments
     python -m bench.run --scale small        # 1,000 proposals (CI: a few minutes)
@@ -9,7 +10,7 @@
     python -m bench.run --channel complaints # complaints: pages at 1,000,000 complaints vs 1,000; intake under load
     python -m bench.run --channel analysis --keep   # the dashboards at 10,000,000 complaints vs 10,000 (within 2x)
     python -m bench.run --channel analysis --resume --keep  # continue an interrupted seeding of the kept databases
-    make bench SCALE=small
+    make bench CHANNEL=proposals SCALE=small
     make bench CHANNEL=voting SCALE=small
     make bench CHANNEL=budgeting
     make bench CHANNEL=complaints SCALE=small
@@ -55,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -225,8 +227,26 @@ def has_load_scenarios(channel) -> bool:
     return source.exists() and "\nLOAD = " in source.read_text(encoding="utf-8")
 
 
+@dataclass
+class ChannelRun:
+    """What one channel's run measured, for the whole-portal runner (bench/portal.py) to combine."""
+
+    channel: str
+    verdicts: list  # bench.report.Verdict per scenario
+    load_verdicts: list  # bench.report.LoadVerdict per load scenario
+    load_results: dict  # bench/load.py's JSON per load scenario
+    labels: list  # the datasets' size labels: baseline, small, big
+    datasets: list
+    exit_code: int
+
+
 def run(args) -> int:
+    return run_channel(args).exit_code
+
+
+def run_channel(args) -> ChannelRun:
     from bench.report import (
+        CONSTANT_FLOOR,
         MAX_LATENCY_RATIO,
         Measurement,
         format_load_table,
@@ -253,7 +273,10 @@ def run(args) -> int:
                 f"{WRK_INSTALL_HINT}; or skip that scenario with --no-load."
             )
     sets = datasets(args.scale, args.ratio, args.channel)
-    template = f"{DATABASE_PREFIX}_{args.channel}_template"
+    # A migrated empty database each dataset is copied from: the channel's own, or one the caller
+    # migrated and keeps (bench/portal.py: one for every channel of its run).
+    template = getattr(args, "template", None) or f"{DATABASE_PREFIX}_{args.channel}_template"
+    template_ready = bool(getattr(args, "template", None))
     load_results = {}
     workdir = Path(tempfile.mkdtemp(prefix="seoul-bench-"))
     created = []
@@ -293,7 +316,7 @@ def run(args) -> int:
                     RESULTS.mkdir(parents=True, exist_ok=True)
                     shutil.copy(seed_report, kept_report)
             else:
-                if template not in created:
+                if template not in created and not template_ready:
                     print(f"Migrating the template database {template} ...", flush=True)
                     create_database(url, template)
                     created.append(template)
@@ -347,6 +370,8 @@ def run(args) -> int:
                 command += ["--workers", str(args.load_workers)]
             if args.load_connections:
                 command += ["--connections", str(args.load_connections)]
+            if getattr(args, "constant_floor", False):
+                command += ["--constant-floor"]
             # Sessions are read through the cache: Redis, as in production, when one is given or set.
             load_redis = args.redis_url or os.environ.get("REDIS_URL")
             if not load_redis:
@@ -430,7 +455,7 @@ def run(args) -> int:
             print(f"  {name:<22} {result['describe']}")
             for variant, data in result["variants"].items():
                 print(f"    {variant:<20} {data['describe']}")
-            if len(result["variants"]) > 1:
+            if len([name for name in result["variants"] if name != CONSTANT_FLOOR]) > 1:
                 print(f"    {'ratio per round':<20} {', '.join(f'{ratio:.2f}' for ratio in round_ratios(result))}")
             checks = "; ".join(result["problems"]) or result.get("checks") or (
                 "every accepted ballot (303 to its receipt) one ballot, one participation, one ledger entry; "
@@ -453,19 +478,24 @@ def run(args) -> int:
     hard += [f"{verdict.scenario} (load)" for verdict in load_verdicts if verdict.hard_failure]
     slow = [verdict.scenario for verdict in verdicts if not verdict.latency_ok]
     slow_load = [f"{verdict.scenario} (load)" for verdict in load_verdicts if not verdict.ratio_ok]
+    exit_code = 0
     if hard:
         print(f"FAILED (query counts, errors or exactly-once checks): {', '.join(hard)}")
-        return 1
-    if slow or slow_load:
+        exit_code = 1
+    elif slow or slow_load:
         if slow:
             print(f"Latency over {args.max_ratio}x: {', '.join(slow)}")
         if slow_load:
             print(f"Throughput under the target ratio: {', '.join(slow_load)}")
         if not args.strict:
             print("(not fatal without --strict)")
-        return 1 if args.strict else 0
-    print("Every target met.")
-    return 0
+        exit_code = 1 if args.strict else 0
+    else:
+        print("Every target met.")
+    return ChannelRun(
+        channel=args.channel, verdicts=verdicts, load_verdicts=load_verdicts, load_results=load_results,
+        labels=labels, datasets=sets, exit_code=exit_code,
+    )  # fmt: skip
 
 
 def rebuild_step(url, name, workdir, *, fresh, args) -> dict:
@@ -499,7 +529,9 @@ def rebuild_summary(result) -> str:
 
 def round_ratios(load_result) -> list[float]:
     """The first variant's throughput over the last one's, round by round (they take turns)."""
-    variants = list(load_result["variants"].values())
+    from bench.report import CONSTANT_FLOOR
+
+    variants = [data for name, data in load_result["variants"].items() if name != CONSTANT_FLOOR]
     measured, yardstick = variants[0]["rounds"], variants[-1]["rounds"]
     return [
         (first["ok"] / first["duration_us"]) / (last["ok"] / last["duration_us"])
@@ -521,8 +553,7 @@ def pool_samples(pooled, measured):
         into["error_samples"] += samples["error_samples"]
 
 
-def main(argv=None):
-    sys.path.insert(0, str(ROOT))  # also when run as `python bench/run.py`
+def build_parser() -> argparse.ArgumentParser:
     from bench.sizes import SEOUL
 
     parser = argparse.ArgumentParser(description="Seed at two scales, measure, and print the ratios.")
@@ -581,7 +612,18 @@ def main(argv=None):
     parser.add_argument("--load-rounds", type=int, default=5, help="Timed wrk runs per variant, taking turns.")
     parser.add_argument("--load-workers", type=int, help="gunicorn workers per server (default: 2 x CPUs + 1).")
     parser.add_argument("--load-connections", type=int, help="wrk connections (default: 2 per worker).")
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--template", help="Copy the datasets from this migrated database (kept), instead of migrating one."
+    )
+    parser.add_argument(
+        "--constant-floor", action="store_true", help="Also measure a constant view in every load round (the floor)."
+    )
+    return parser
+
+
+def main(argv=None):
+    sys.path.insert(0, str(ROOT))  # also when run as `python bench/run.py`
+    args = build_parser().parse_args(argv)
     try:
         return run(args)
     except BenchError as error:

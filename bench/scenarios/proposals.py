@@ -103,7 +103,13 @@ def prepare(context, *, requests):
     return context
 
 
+def _home(context):
+    return reverse("home")
+
+
 SCENARIOS = [
+    # The portal's front page: what each channel shows first (proposals, polls, budget, complaints).
+    Scenario("home", "the portal's home page (home)", _home),
     Scenario("list", "list page, newest first (proposals:index)", _index()),
     Scenario("list_supported", "list sorted by most supported", _index({"sort": "supported"})),
     Scenario("list_closing", "list sorted by closing soon", _index({"sort": "closing"})),
