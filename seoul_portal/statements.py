@@ -12,6 +12,9 @@ query logging), from SQL text made once per model and column list:
   get_db_prep_save() (the backend's adaptation: a UUID as text on SQLite, a list as JSON), and no
   RETURNING clause (these models get their primary key in Python). Model signals are not sent:
   nothing listens to the models it is used for (Participation, Ballot), which tests check.
+- insert_values(model, **values): the same INSERT from the column values alone, without building
+  the model instance (its __init__ and the pre_init/post_init signals were a good part of a
+  ballot's cost): a column not given takes its field's Python default.
 - fetch_values(build, value): the rows of `build(value)`, a values_list() QuerySet with one
   varying parameter, compiled once per `build` with a stand-in value.
 - fetch_from(model, names, source, params): the columns `names` of rows of the model's table that
@@ -79,6 +82,30 @@ def insert_row(instance):
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def insert_values(model, **values):
+    """insert_row() of `model(**values)` without building the instance: each value by the field's
+    attname (citizen_id, not citizen), a column not given from its field's default (a callable
+    default called, as Model.__init__ calls it). Nothing is returned: no instance was made."""
+    sql, fields = _insert_sql(model, connection.vendor)
+    params = []
+    for field in fields:
+        if field.attname in values:
+            value = values.pop(field.attname)
+        elif field.has_default():
+            value = field.get_default()
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            raise TypeError(f"insert_values() does not set {field.name}: give its value.")
+        elif field.null:
+            value = None
+        else:
+            raise TypeError(f"insert_values() needs a value for {model.__name__}.{field.attname}.")
+        params.append(field.get_db_prep_save(value, connection))
+    if values:
+        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(values))}.")
+    with statement_cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @lru_cache(maxsize=32)

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import LedgerEntry
-from seoul_portal.statements import fetch_from, insert_row, together
+from seoul_portal.statements import fetch_from, insert_row, insert_values, together
 from voting.eligibility import why_cannot_vote
 from voting.errors import VotingError
 from voting.models import Ballot, Participation, Poll
@@ -139,6 +139,35 @@ def test_insert_row_writes_what_create_writes(make_poll, make_citizen):
         {"citizen_id": citizen.pk, "voted_on": date(2026, 1, 2), "mixed": False},
         {"citizen_id": other.pk, "voted_on": date(2026, 1, 2), "mixed": False},
     ]
+
+
+def test_insert_values_writes_what_create_writes_without_an_instance(make_poll, make_citizen):
+    poll = make_poll()
+    citizen, other = make_citizen(), make_citizen()
+    with CaptureQueriesContext(connection) as orm:
+        Ballot.objects.create(poll=poll, choices=[2], salt="s" * 32, receipt_digest="a" * 64, gender="female")
+    with CaptureQueriesContext(connection) as lean:
+        # Every column not given takes its default: the id (uuid4), age band and district (""), mixed.
+        assert insert_values(Ballot, poll_id=poll.pk, choices=[2], salt="s" * 32, receipt_digest="b" * 64,
+                             gender="female") is None  # fmt: skip
+
+    def insert(queries):
+        (sql,) = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("INSERT")]
+        return sql[: sql.index(" VALUES")]
+
+    assert insert(orm) == insert(lean)
+    rows = Ballot.objects.filter(poll=poll).order_by("receipt_digest")
+    assert [(row.choices, row.age_band, row.district_code, row.gender, row.mixed) for row in rows] == [
+        ([2], "", "", "female", False), ([2], "", "", "female", False)
+    ]
+    assert len({row.pk for row in rows}) == 2
+    insert_values(Participation, poll_id=poll.pk, citizen_id=citizen.pk, voted_on=date(2026, 1, 2), voter_key=None)
+    assert Participation.objects.get(citizen=citizen).voter_key is None
+    with pytest.raises(TypeError, match="needs a value for Participation.voted_on"):
+        insert_values(Participation, poll_id=poll.pk, citizen_id=other.pk)
+    with pytest.raises(TypeError, match="has no column colour"):
+        insert_values(Participation, poll_id=poll.pk, citizen_id=other.pk, voted_on=date(2026, 1, 2), colour="red")
+    assert not Participation.objects.filter(citizen=other).exists()
 
 
 def test_nothing_listens_to_the_rows_insert_row_writes():

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import ledger
 from audit.services import ledger_append
 from citizens.services import violated_constraint
-from seoul_portal.statements import insert_row, together
+from seoul_portal.statements import insert_values, together
 
 from ..eligibility import ALREADY_VOTED, poll_window_reason, why_cannot_vote
 from ..errors import VotingError
@@ -172,13 +172,11 @@ def ballot_cast(
 
 def _write_ballot(*, citizen, poll, picks, receipt, salt, now):
     """The participation, the anonymous ballot, its counters and its ledger entry."""
-    # The rows are written by seoul_portal/statements.py: the INSERTs Model.objects.create() issues.
-    insert_row(
-        Participation(
-            # citizen_id, not citizen=: the related descriptor's checks cost more than the INSERT's SQL.
-            poll_id=poll.pk, citizen_id=citizen.pk, voted_on=timezone.localdate(now),
-            voter_key=voter_key(poll.pk, citizen),
-        )
+    # The rows are written by seoul_portal/statements.py: the INSERTs Model.objects.create() issues,
+    # from the column values (building the instances cost more than their INSERTs' SQL).
+    insert_values(
+        Participation, poll_id=poll.pk, citizen_id=citizen.pk, voted_on=timezone.localdate(now),
+        voter_key=voter_key(poll.pk, citizen),
     )  # fmt: skip
     demographics = {
         "age_band": age_band(citizen.age_on(timezone.localdate(now))),
@@ -186,15 +184,10 @@ def _write_ballot(*, citizen, poll, picks, receipt, salt, now):
         "district_code": (citizen.district_id or "") if citizen.residence_basis in ("", "lives") else "",
         "gender": citizen.gender or "",
     }
-    insert_row(
-        Ballot(
-            poll_id=poll.pk,
-            choices=picks,
-            salt=salt,
-            receipt_digest=ledger.receipt_digest(receipt),
-            **demographics,
-        )
-    )
+    insert_values(
+        Ballot, poll_id=poll.pk, choices=picks, salt=salt,
+        receipt_digest=ledger.receipt_digest(receipt), **demographics,
+    )  # fmt: skip
     tally_add(
         poll_id=poll.pk,
         question_type=poll.question_type,
