@@ -459,14 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None):
     sys.path.insert(0, str(ROOT))
-    from bench.run import BenchError
+    from bench.run import command_line
 
-    args = build_parser().parse_args(argv)
-    try:
-        return run(args)
-    except BenchError as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 2
+    return command_line(run, build_parser(), argv)
 
 
 if __name__ == "__main__":

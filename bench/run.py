@@ -621,14 +621,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None):
+def command_line(run_function, parser, argv=None) -> int:
+    """A runner's command line: the arguments parsed and run; a BenchError is exit status 2."""
     sys.path.insert(0, str(ROOT))  # also when run as `python bench/run.py`
-    args = build_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     try:
-        return run(args)
+        return run_function(args)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 2
+
+
+def main(argv=None):
+    return command_line(run, build_parser(), argv)
 
 
 if __name__ == "__main__":
