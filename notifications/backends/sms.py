@@ -6,8 +6,10 @@ a retry could help).
 """
 
 import os
+import random
 import sys
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,19 +91,52 @@ def twilio_status_callback_url(reference: str) -> str:
     return f"{url}?{urlencode({'notification': reference})}" if reference else url
 
 
+_twilio_http_clients = {}  # process id → its TwilioHttpClient
+
+
+def twilio_http_client(timeout: float):
+    """This process's TwilioHttpClient: one requests Session, so that consecutive messages reuse
+    the kept-alive HTTPS connection to Twilio instead of paying a TCP and TLS handshake (several
+    round trips to the US) each. Per process id: a pool child forked from a parent that had sent
+    something must open its own connection, not share the parent's socket."""
+    from twilio.http.http_client import TwilioHttpClient
+
+    pid = os.getpid()
+    client = _twilio_http_clients.get(pid)
+    if client is None:
+        _twilio_http_clients.clear()
+        client = _twilio_http_clients[pid] = TwilioHttpClient(timeout=timeout)
+    return client
+
+
 class TwilioSmsBackend(BaseSmsBackend):
-    """Production: Twilio's Messages API, from a Messaging Service or a From number."""
+    """Production: Twilio's Messages API, from a Messaging Service or a From number.
+
+    A 429 (Twilio's rate limit) is waited out here, within the attempt: Twilio refused the
+    message, so asking again cannot send it twice, while handing it back to the outbox would park
+    it for the retry backoff (30 s, then doubling) and cost it one of its attempts. In a mass send
+    every sender meets the limit again and again: parked rows leave the provider idle for
+    minutes, and an unlucky row fails after its sixth 429. The waits are short and jittered (the
+    senders spread over the free slots) and end after `rate_limit_wait_seconds`; then the 429 is
+    a retryable failure like any other.
+    """
 
     # Tests inject a twilio.http.HttpClient here, to answer at Twilio's HTTP boundary.
     http_client = None
     # Well under the sending lease: a hung API call must end before the sweep takes the row back.
     timeout_seconds = 15
+    # Waiting for the rate limit, at most, per attempt; this plus one API call stays well under
+    # the sending lease (NOTIFICATION_SENDING_LEASE_SECONDS, 120 s by default).
+    rate_limit_wait_seconds = 30.0
+    # The first waits are up to this long, doubling after each 429 up to the longest.
+    rate_limit_first_wait_seconds = 0.05
+    rate_limit_longest_wait_seconds = 1.0
+    sleep = staticmethod(time.sleep)  # tests record the waits instead
 
     def client(self):
-        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
-        http_client = self.http_client or TwilioHttpClient(timeout=self.timeout_seconds)
+        http_client = self.http_client or twilio_http_client(self.timeout_seconds)
         return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
 
     def send(self, message):
@@ -112,16 +147,30 @@ class TwilioSmsBackend(BaseSmsBackend):
             if settings.TWILIO_MESSAGING_SERVICE_SID
             else {"from_": settings.TWILIO_FROM_NUMBER}
         )
-        try:
-            created = self.client().messages.create(
-                to=message.to,
-                body=message.body,
-                status_callback=twilio_status_callback_url(message.reference),
-                **sender,
-            )
-        except TwilioRestException as error:
-            # 4xx means Twilio refused this message (bad number, blocked): sending it again
-            # cannot help, except after rate limiting (429).
-            permanent = 400 <= error.status < 500 and error.status != 429
-            raise SendError(f"Twilio {error.status} error {error.code}: {error.msg}", permanent=permanent) from error
-        return created.sid
+        client = self.client()
+        waited, refusals = 0.0, 0
+        while True:
+            try:
+                created = client.messages.create(
+                    to=message.to,
+                    body=message.body,
+                    status_callback=twilio_status_callback_url(message.reference),
+                    **sender,
+                )
+            except TwilioRestException as error:
+                if error.status == 429 and waited < self.rate_limit_wait_seconds:
+                    # Full jitter: a random wait up to a bound that doubles with each refusal.
+                    longest = min(self.rate_limit_longest_wait_seconds,
+                                  self.rate_limit_first_wait_seconds * 2**refusals)  # fmt: skip
+                    wait = min(random.uniform(0, longest), self.rate_limit_wait_seconds - waited)  # noqa: S311
+                    self.sleep(wait)
+                    waited += wait
+                    refusals += 1
+                    continue
+                # 4xx means Twilio refused this message (bad number, blocked): sending it again
+                # cannot help, except after rate limiting (429).
+                permanent = 400 <= error.status < 500 and error.status != 429
+                raise SendError(
+                    f"Twilio {error.status} error {error.code}: {error.msg}", permanent=permanent
+                ) from error
+            return created.sid

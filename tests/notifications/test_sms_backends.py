@@ -52,19 +52,25 @@ def test_memory_collects_messages():
     assert MemorySmsBackend.outbox == [MESSAGE]
 
 
+RATE_LIMITED = (429, {"code": 20429, "message": "Too Many Requests", "status": 429})
+
+
 class FakeTwilioHttp(HttpClient):
-    """Answers at Twilio's HTTP boundary: records each request, returns a canned response."""
+    """Answers at Twilio's HTTP boundary: records each request, returns a canned response (the
+    answers queued in `script` first, one per request)."""
 
     def __init__(self, status=201, payload=None):
         super().__init__(logger=logging.getLogger("tests.twilio"), is_async=False)
         self.status = status
         self.payload = payload or {"sid": "SM0123456789abcdef0123456789abcdef", "status": "accepted"}
+        self.script = []
         self.requests = []
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,
                 allow_redirects=False):
         self.requests.append({"method": method, "uri": uri, "data": data, "auth": auth})
-        return Response(self.status, json.dumps(self.payload))
+        status, payload = self.script.pop(0) if self.script else (self.status, self.payload)
+        return Response(status, json.dumps(payload))
 
 
 @pytest.fixture
@@ -77,6 +83,9 @@ def twilio(settings, monkeypatch):
     settings.PUBLIC_BASE_URL = "https://participation.seoul.go.kr"
     fake = FakeTwilioHttp()
     monkeypatch.setattr(TwilioSmsBackend, "http_client", fake)
+    # The waits after a 429 are recorded, not slept.
+    fake.waits = []
+    monkeypatch.setattr(TwilioSmsBackend, "sleep", staticmethod(fake.waits.append))
     return fake
 
 
@@ -115,6 +124,52 @@ def test_twilio_errors_say_whether_a_retry_can_help(twilio, status, permanent):
         TwilioSmsBackend().send(MESSAGE)
     assert raised.value.permanent is permanent
     assert "21211" in str(raised.value)
+
+
+def test_a_rate_limited_message_is_sent_once_the_limit_lets_it_through(twilio):
+    twilio.script = [RATE_LIMITED, RATE_LIMITED]
+
+    sid = TwilioSmsBackend().send(MESSAGE)
+
+    assert sid == "SM0123456789abcdef0123456789abcdef"
+    assert len(twilio.requests) == 3
+    assert [request["data"] for request in twilio.requests[1:]] == [twilio.requests[0]["data"]] * 2
+    # Short jittered waits: the first within 50 ms, the next within 100 ms.
+    assert len(twilio.waits) == 2
+    assert 0 <= twilio.waits[0] <= 0.05 and 0 <= twilio.waits[1] <= 0.1
+
+
+def test_a_rate_limit_that_lasts_fails_the_attempt_retryably_after_a_bounded_wait(twilio):
+    twilio.status, twilio.payload = RATE_LIMITED
+
+    with pytest.raises(SendError) as raised:
+        TwilioSmsBackend().send(MESSAGE)
+
+    assert raised.value.permanent is False
+    assert "429" in str(raised.value) and "20429" in str(raised.value)
+    assert sum(twilio.waits) == pytest.approx(TwilioSmsBackend.rate_limit_wait_seconds)
+    assert max(twilio.waits) <= TwilioSmsBackend.rate_limit_longest_wait_seconds
+    assert len(twilio.requests) == len(twilio.waits) + 1
+
+
+def test_other_errors_are_not_waited_out(twilio):
+    twilio.script = [(503, {"code": 20500, "message": "Service unavailable", "status": 503})]
+
+    with pytest.raises(SendError):
+        TwilioSmsBackend().send(MESSAGE)
+
+    assert (len(twilio.requests), twilio.waits) == (1, [])
+
+
+def test_each_process_keeps_one_http_client_to_twilio(monkeypatch):
+    from notifications.backends import sms
+
+    monkeypatch.setattr(sms, "_twilio_http_clients", {})
+    first = sms.twilio_http_client(15)
+    assert sms.twilio_http_client(15) is first  # one Session: the connection is kept alive
+    # A pool child forked from this process opens its own.
+    monkeypatch.setattr(sms.os, "getpid", lambda: -1)
+    assert sms.twilio_http_client(15) is not first
 
 
 @pytest.mark.django_db
