@@ -58,6 +58,20 @@ def test_a_row_is_not_claimed_before_its_next_attempt(sms_row):
     assert delivery.deliver(sms_row.pk) == "skipped"
 
 
+def test_a_row_past_its_validity_is_not_claimed(sms_row):
+    Notification.objects.filter(pk=sms_row.pk).update(valid_until=timezone.now() - timedelta(seconds=1))
+    assert delivery.claim(sms_row.pk) is None
+    row = Notification.objects.get(pk=sms_row.pk)
+    assert (row.status, row.attempts) == ("pending", 0)
+
+
+def test_a_send_costs_three_statements(sms_row, sms_outbox, django_assert_num_queries):
+    # The claim (UPDATE), loading the row with its recipient (SELECT), the outcome (UPDATE): a
+    # mass send runs these for every message, so none more.
+    with django_assert_num_queries(3):
+        assert delivery.deliver(sms_row.pk) == "sent"
+
+
 def test_a_sent_row_is_not_sent_again(sms_row, sms_outbox):
     assert delivery.deliver(sms_row.pk) == "sent"
     assert delivery.deliver(sms_row.pk) == "skipped"
