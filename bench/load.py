@@ -62,30 +62,17 @@ def constant_floor_variant(scenario):
 
 def worker_pids(parent: int) -> list[int]:
     """The processes whose parent is `parent` (gunicorn's workers), from /proc (Linux)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        # The command name is in parentheses and may hold spaces: the parent's pid follows ") S ".
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[1]) == parent:
-            pids.append(int(entry.name))
-    return pids
+    from bench.dispatch.processes import children_by_parent
+
+    return children_by_parent().get(parent, [])
 
 
 def peak_rss_mb(pid: int) -> float | None:
     """The process's peak resident memory (VmHWM), in MB; None when it is gone or not Linux."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    from bench.dispatch.processes import status_kb
+
+    peak = status_kb(pid, "VmHWM").get("VmHWM")
+    return None if peak is None else peak / 1024
 
 
 def find_wrk() -> str | None:
