@@ -10,10 +10,8 @@ import subprocess
 import sys
 import threading
 import time
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from twilio.http.http_client import TwilioHttpClient
 
 from bench.dispatch import format_report, judge, run_dispatch
@@ -29,6 +27,7 @@ from notifications.backends import sms as sms_backends
 from notifications.backends.sms import SmsMessage, TwilioSmsBackend
 from notifications.models import Notification
 from notifications.services import notify
+from tests.broker_support import worker_database_url
 
 ACCOUNT_SID = "AC" + "0123abcd" * 4
 AUTH_TOKEN = "test-token"
@@ -294,13 +293,6 @@ def test_a_tree_is_measured_with_its_children():
 # --- End to end -------------------------------------------------------------------------------------
 
 
-def database_url_of_this_test():
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
 
 @pytest.fixture
 def broker_url(tmp_path):
@@ -324,7 +316,7 @@ def test_a_small_run_delivers_every_message_once_within_the_providers_rate(broke
     lines = []
     # A rate low enough that eight senders meet the limit: the provider must answer 429s.
     result = run_dispatch(
-        database_url_of_this_test(), broker_url, messages=150, rate=10, workers=2, concurrency=4, timeout=300,
+        worker_database_url(), broker_url, messages=150, rate=10, workers=2, concurrency=4, timeout=300,
         fresh_database=False, write=lines.append,
     )  # fmt: skip
 
