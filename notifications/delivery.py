@@ -6,9 +6,11 @@ only by the worker whose claim still holds.
 """
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
@@ -49,6 +51,39 @@ def claim(notification_id: int, *, now=None) -> Notification | None:
     return Notification.objects.select_related("citizen", "contact").get(pk=notification_id)
 
 
+def claim_many(notification_ids, *, now=None) -> list[Notification]:
+    """claim() for several rows at once: those of `notification_ids` that are due, free and
+    valid go pending → sending in one UPDATE. A row another worker is claiming (locked) is left
+    out, not waited for; the rows come back with their recipients, in id order."""
+    now = now or timezone.now()
+    lease_expires_at = now + timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE_SECONDS)
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("citizen", "contact")
+            .filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+                pk__in=notification_ids,
+                status=Status.PENDING,
+                next_attempt_at__lte=now,
+            )
+            .order_by("pk")
+        )
+        if rows:
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Status.SENDING,
+                lease_expires_at=lease_expires_at,
+                attempts=F("attempts") + 1,
+                last_attempt_at=now,
+                next_attempt_at=None,
+            )
+    for row in rows:  # what the UPDATE wrote, on the rows it locked
+        row.status, row.lease_expires_at, row.last_attempt_at, row.next_attempt_at = (
+            Status.SENDING, lease_expires_at, now, None)
+        row.attempts += 1
+    return rows
+
+
 def text_kept_unless_sensitive(field_name: str) -> Case:
     """For a bulk UPDATE: the text of a sensitive kind is blanked, any other kept."""
     return Case(
@@ -87,6 +122,47 @@ def deliver(notification_id: int) -> str:
         return record_failure(notification, error)
     record_success(notification, provider_message_id)
     return "sent"
+
+
+# A claimed row is sent only while this much of its lease is left: a provider slowed by its rate
+# limit could otherwise keep a batch's last rows waiting until the sweep took them back.
+LEASE_MARGIN = timedelta(seconds=30)
+CLAIM_CHUNK = 10  # rows claimed at once by deliver_many: few enough to be sent within one lease
+
+
+def deliver_many(notification_ids) -> Counter:
+    """deliver() for a batch (a mass send): rows are claimed ten at a time, sent one by one and
+    recorded as each answer comes. Returns how many were skipped, expired, sent, retrying,
+    failed or handed back (their lease ran short before their turn: the sweep sends them)."""
+    outcomes = Counter()
+    ids = sorted(set(notification_ids))
+    for start in range(0, len(ids), CLAIM_CHUNK):
+        chunk = ids[start : start + CLAIM_CHUNK]
+        rows = claim_many(chunk)
+        unclaimed = set(chunk) - {row.pk for row in rows}
+        if unclaimed:
+            expired = fail_expired(Notification.objects.filter(pk__in=unclaimed))
+            outcomes.update({"expired": expired, "skipped": len(unclaimed) - expired})
+            outcomes += Counter()  # drops the zeros
+        for row in rows:
+            if timezone.now() >= row.lease_expires_at - LEASE_MARGIN:
+                hand_back(row)
+                outcomes["handed back"] += 1
+                continue
+            try:
+                provider_message_id = send(row)
+            except Exception as error:  # noqa: BLE001 — every provider failure is recorded on the row
+                outcomes[record_failure(row, error)] += 1
+                continue
+            record_success(row, provider_message_id)
+            outcomes["sent"] += 1
+    return outcomes
+
+
+def hand_back(notification: Notification, *, now=None):
+    """sending → pending, due now, for a claimed row that was not sent (its attempt still counts)."""
+    now = now or timezone.now()
+    _ours(notification).update(status=Status.PENDING, next_attempt_at=now, lease_expires_at=None)
 
 
 def send(notification: Notification) -> str:

@@ -56,26 +56,92 @@ def publish_delivery(notification_id: int):
     deliver_notification.apply_async(args=[notification_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
 
 
-def enqueue_delivery(notification_id: int, *, force: bool = False) -> bool:
-    """Publishes the delivery task; False when it was not published (the sweep will).
+def publish_batch(notification_ids: list[int]):
+    """One publish of a batch's task (raises when the broker is unreachable)."""
+    from .tasks import deliver_notifications
 
-    `force` publishes even while the breaker is open: the sweep's probe of the broker.
-    """
+    deliver_notifications.apply_async(args=[notification_ids], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+
+
+def _published(publish, what: str, *, force: bool) -> bool:
+    """Calls `publish` unless the breaker is open (or `force`); False when nothing was published,
+    the breaker tripped by a failure. `what` names the rows in the log ("Notification 7")."""
     if not force and publish_breaker.is_open():
-        logger.info("Notification %s not enqueued: a publish failed moments ago; the sweep will retry",
-                    notification_id)
+        logger.info("%s not enqueued: a publish failed moments ago; the sweep will retry", what)
         return False
     try:
-        publish_delivery(notification_id)
-    except Exception as error:  # noqa: BLE001 — any broker error leaves the row to the sweep
+        publish()
+    except Exception as error:  # noqa: BLE001 — any broker error leaves the rows to the sweep
         publish_breaker.trip()
-        logger.warning("Notification %s not enqueued (%s); publishing paused for %s s, the sweep will retry",
-                       notification_id, redact_contact_data(f"{type(error).__name__}: {error}"),
+        logger.warning("%s not enqueued (%s); publishing paused for %s s, the sweep will retry", what,
+                       redact_contact_data(f"{type(error).__name__}: {error}"),
                        settings.NOTIFICATION_PUBLISH_BACKOFF_SECONDS)
         return False
     publish_breaker.close()
     return True
 
 
+def enqueue_delivery(notification_id: int, *, force: bool = False) -> bool:
+    """Publishes the delivery task; False when it was not published (the sweep will).
+
+    `force` publishes even while the breaker is open: the sweep's probe of the broker.
+    """
+    return _published(partial(publish_delivery, notification_id), f"Notification {notification_id}", force=force)
+
+
+def enqueue_deliveries(notification_ids, *, force: bool = False) -> int:
+    """Publishes delivery tasks for many rows, NOTIFICATION_DELIVERY_BATCH rows to a task (one
+    row alone goes as deliver_notification). Returns how many rows were handed to the broker; at
+    the first failed publish the rest are left to the sweep. `force`: as for enqueue_delivery,
+    for the first publish."""
+    ids = list(notification_ids)
+    if len(ids) == 1:
+        return int(enqueue_delivery(ids[0], force=force))
+    size = settings.NOTIFICATION_DELIVERY_BATCH
+    published = 0
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        what = f"{len(ids) - published} notifications"
+        if not _published(partial(publish_batch, batch), what, force=force and start == 0):
+            return published
+        published += len(batch)
+    return published
+
+
+class CommitBatch:
+    """The rows written in one transaction, published together once it commits."""
+
+    def __init__(self):
+        self.ids = []
+        self.published = False
+
+    def publish(self):
+        # Every row registers this callback; the first to run publishes the whole batch.
+        if self.published:
+            return
+        self.published = True
+        enqueue_deliveries(list(dict.fromkeys(self.ids)))
+
+    def is_registered_on(self, connection) -> bool:
+        # Searched from the end: the batch's latest registration is usually the last callback.
+        return any(callback == self.publish for _sids, callback, _robust in reversed(connection.run_on_commit))
+
+
 def enqueue_delivery_on_commit(notification_id: int):
-    transaction.on_commit(partial(enqueue_delivery, notification_id), robust=True)
+    """Delivery is enqueued once the caller's transaction commits. The rows of one transaction
+    go out together, in batches: a mass send (every voter of a budget cycle, a proposal's
+    followers) costs a task per batch, not a task per message; a lone row (a sign-in code) still
+    goes as its own task."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        enqueue_delivery(notification_id)
+        return
+    batch = getattr(connection, "notifications_commit_batch", None)
+    # The batch belongs to this transaction while a callback of it is still registered: a
+    # rolled-back transaction (or savepoint) has dropped them. Rows of a savepoint rolled back
+    # after they joined stay in the batch: their task finds no row and skips them.
+    if batch is None or batch.published or not batch.is_registered_on(connection):
+        batch = CommitBatch()
+        connection.notifications_commit_batch = batch
+    batch.ids.append(notification_id)
+    transaction.on_commit(batch.publish, robust=True)

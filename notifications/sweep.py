@@ -17,7 +17,7 @@ from django.db.models import F, Value
 from django.utils import timezone
 
 from .delivery import fail_expired, text_kept_unless_sensitive
-from .dispatch import enqueue_delivery
+from .dispatch import enqueue_deliveries
 from .models import Notification
 
 Status = Notification.Status
@@ -75,13 +75,10 @@ def due_ids(now, *, limit):
 
 
 def _publish(ids, report):
-    for position, notification_id in enumerate(ids):
-        # The first publish goes through even while publishing is paused: it probes the broker.
-        if not enqueue_delivery(notification_id, force=position == 0):
-            # The broker is down: the rest would each wait out the publish retries in vain.
-            report.unpublished = len(ids) - position
-            return
-        report.published += 1
+    # The first publish goes through even while publishing is paused: it probes the broker. After
+    # a failed one the rest are not tried: each would wait out the publish retries in vain.
+    report.published = enqueue_deliveries(ids, force=True)
+    report.unpublished = len(ids) - report.published
 
 
 def sweep_outbox(*, now=None, limit=1000) -> SweepReport:

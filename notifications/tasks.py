@@ -18,6 +18,13 @@ def deliver_notification(notification_id):
     return delivery.deliver(notification_id)
 
 
+@shared_task(name="notifications.tasks.deliver_notifications", ignore_result=True)
+def deliver_notifications(notification_ids):
+    outcomes = delivery.deliver_many(notification_ids)
+    logger.info("Delivered a batch of %s: %s", len(notification_ids), dict(outcomes))
+    return dict(outcomes)
+
+
 @shared_task(name="notifications.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox():
     report = sweep.sweep_outbox()

@@ -195,6 +195,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: a killed worker strands at most one task.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup would close every connection (and psycopg's pool) around each task; the
+# portal hands connections back to the pool instead, as a request does (seoul_portal/
+# worker_connections.py). The fixup still starts afresh after this many tasks.
+CELERY_DB_REUSE_MAX = 10_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Seoul"
@@ -327,6 +331,8 @@ ANYMAIL = {
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
 # A row left in `sending` longer than this is taken to belong to a dead worker.
 NOTIFICATION_SENDING_LEASE_SECONDS = env_int("NOTIFICATION_SENDING_LEASE_SECONDS", 120)
+# Rows handed to one worker task in a mass send or by the sweep (a lone row has a task of its own).
+NOTIFICATION_DELIVERY_BATCH = env_int("NOTIFICATION_DELIVERY_BATCH", 50)
 # A failed send is tried again after 30 s, 1 min, 2 min, ... (doubling), never more than an hour apart.
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
 NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
@@ -443,5 +449,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Eleven INFO lines per API call (headers included): in a mass send, more work than the send.
+        "twilio.http_client": {"level": "WARNING"},
+    },
 }

@@ -12,8 +12,9 @@ The message is the budget vote's "results published" SMS, sent to every citizen 
 that many citizens (bench.seeding, as seed_scale does), then their outbox rows through the bulk
 loader instead of `notify` row by row, each built the way `notify` builds it (the citizen's
 target and channels, the kind's text in the citizen's language, the row's key, the model's
-defaults for the rest), commits, and publishes one delivery task per row with
-`notifications.dispatch.enqueue_delivery`, what each row's on-commit hook does.
+defaults for the rest), commits, and publishes their delivery with
+`notifications.dispatch.enqueue_deliveries`, as the transaction's on-commit hook does: a task per
+NOTIFICATION_DELIVERY_BATCH rows.
 """
 
 import argparse
@@ -101,7 +102,7 @@ def seed(*, messages: int, queue: str, publish=True, write=print) -> dict:
 
     from bench.seeding import seed as seed_citizens
     from bench.seeding.bulk import vacuum_analyze
-    from notifications.dispatch import enqueue_delivery
+    from notifications.dispatch import enqueue_deliveries
     from notifications.models import Notification
 
     started = time.monotonic()
@@ -130,13 +131,10 @@ def seed(*, messages: int, queue: str, publish=True, write=print) -> dict:
     }
     if publish:
         use_queue(queue)
-        write(f"Publishing {len(pending):,} delivery tasks to the queue {queue} ...")
+        write(f"Publishing the delivery of {len(pending):,} notifications to the queue {queue} ...")
         publish_started = time.monotonic()
-        for notification_id in pending:
-            if enqueue_delivery(notification_id):
-                result["published"] += 1
-            else:
-                result["unpublished"] += 1
+        result["published"] = enqueue_deliveries(pending)
+        result["unpublished"] = len(pending) - result["published"]
         result["publish_seconds"] = round(time.monotonic() - publish_started, 1)
     return result
 

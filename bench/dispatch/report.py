@@ -48,7 +48,7 @@ def format_report(result) -> str:
     lines = [
         f"Dispatch: {result['messages']:,} SMS through the outbox, {result['workers']} Celery workers x "
         f"{result['concurrency']} (prefork), the portal's TwilioSmsBackend against a fake Twilio on 127.0.0.1",
-        f"  seeded in {seed['seed_seconds'] + seed['outbox_seconds']:.0f} s, {seed['published']:,} tasks published "
+        f"  seeded in {seed['seed_seconds'] + seed['outbox_seconds']:.0f} s, {seed['published']:,} rows published "
         f"in {seed.get('publish_seconds', 0):.0f} s; workers ready in {result['workers_ready_seconds']:.0f} s",
         f"  provider rate (allowed)  {result['rate']:>10,.0f} /s",
         f"  achieved rate            {result['achieved_rate']:>10,.1f} /s  ({result['accepted']:,} accepted from the first "
@@ -59,7 +59,7 @@ def format_report(result) -> str:
         f"other refusals {result['refused_other']:,})",
         f"  attempts                 {result['attempts']['total']:>10,}     (rows tried more than once "
         f"{result['attempts']['rows_tried_again']:,}, most tries of a row {result['attempts']['max']})",
-        f"  delivery tasks run       {sum(result['task_outcomes'].values()):>10,}     ("
+        f"  rows the tasks took      {sum(result['task_outcomes'].values()):>10,}     ("
         + ", ".join(f"{name} {count:,}" for name, count in sorted(result["task_outcomes"].items()))
         + "; skipped: published again by the sweep while still queued, or found taken)",
         f"  sweep published again    {result['sweep_republished']:>10,}     (tasks for rows never tried, older than the "

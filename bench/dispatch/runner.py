@@ -12,8 +12,8 @@ started here, each in its own process, and stopped at the end (also on Ctrl-C or
    `rate` messages a second (a token bucket with a small burst) and answering Twilio's 429
    (code 20429) beyond;
 2. the outbox (bench/dispatch/outbox.py): `messages` citizens and their "budget results
-   published" SMS, written as the outbox service writes them, then one delivery task per row
-   published as the rows' on-commit hooks publish them;
+   published" SMS, written as the outbox service writes them, then their delivery published as
+   the transaction's on-commit hook publishes it (a task per NOTIFICATION_DELIVERY_BATCH rows);
 3. `workers` Celery workers as production runs them (`celery worker -Q ... --loglevel=INFO
    --concurrency 4`, prefork), on the portal's settings with SMS_BACKEND = the portal's
    TwilioSmsBackend, fake credentials and Twilio's API on loopback (bench/dispatch/worker.py);
@@ -34,6 +34,7 @@ sampled every half second).
 """
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -364,18 +365,23 @@ def run_dispatch(
 
 
 TASK_OUTCOME = re.compile(r"deliver_notification\[[^\]]+\] succeeded in [0-9.]+s: '(\w+)'")
+BATCH_OUTCOMES = re.compile(r"deliver_notifications\[[^\]]+\] succeeded in [0-9.]+s: (\{[^}]*\})")
 
 
 def task_outcomes(logs) -> tuple[dict, int]:
-    """What the delivery tasks returned (sent, skipped: the row was taken or done already, ...),
-    from the workers' INFO logs; and how many ERROR lines they hold."""
+    """What the delivery tasks did to their rows (sent, skipped: the row was taken or done
+    already, ...), a single row's task or a batch's, from the workers' INFO logs; and how many
+    ERROR lines they hold."""
     outcomes, errors = Counter(), 0
     for log in logs:
         with log.open(encoding="utf-8", errors="replace") as lines:
             for line in lines:
                 match = TASK_OUTCOME.search(line)
+                batch = None if match else BATCH_OUTCOMES.search(line)
                 if match:
                     outcomes[match[1]] += 1
+                elif batch:
+                    outcomes.update(ast.literal_eval(batch[1]))
                 elif "ERROR/" in line:
                     errors += 1
     return dict(outcomes), errors

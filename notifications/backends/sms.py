@@ -92,6 +92,7 @@ def twilio_status_callback_url(reference: str) -> str:
 
 
 _twilio_http_clients = {}  # process id → its TwilioHttpClient
+TWILIO_API_URL = "https://api.twilio.com/"
 
 
 def twilio_http_client(timeout: float):
@@ -105,7 +106,13 @@ def twilio_http_client(timeout: float):
     client = _twilio_http_clients.get(pid)
     if client is None:
         _twilio_http_clients.clear()
-        client = _twilio_http_clients[pid] = TwilioHttpClient(timeout=timeout)
+        # The environment's proxy settings (HTTPS_PROXY, NO_PROXY) are read once here: requests
+        # would otherwise read every environment variable again for each message.
+        from requests.utils import get_environ_proxies
+
+        client = TwilioHttpClient(timeout=timeout, proxy=get_environ_proxies(TWILIO_API_URL))
+        client.session.trust_env = False
+        _twilio_http_clients[pid] = client
     return client
 
 

@@ -194,3 +194,33 @@ def test_a_refused_twilio_message_fails_with_twilios_reason(twilio, make_citizen
     row = Notification.objects.get(pk=row.pk)
     assert row.status == "failed"
     assert "Invalid 'To' Phone Number" in row.last_error and "21211" in row.last_error
+
+
+def test_the_twilio_client_reads_the_proxy_settings_once(monkeypatch):
+    from notifications.backends import sms
+
+    monkeypatch.setattr(sms, "_twilio_http_clients", {})
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.city.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+    client = sms.twilio_http_client(15)
+
+    assert client.proxy == {"https": "http://proxy.city.example:3128"}
+    assert client.session.trust_env is False  # not read again for every message
+
+
+def test_twilio_is_left_out_of_the_proxy_when_no_proxy_names_it(monkeypatch):
+    from notifications.backends import sms
+
+    monkeypatch.setattr(sms, "_twilio_http_clients", {})
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.city.example:3128")
+    monkeypatch.setenv("NO_PROXY", "api.twilio.com")
+
+    assert sms.twilio_http_client(15).proxy == {}
+
+
+def test_the_twilio_library_logs_no_request_headers():
+    import logging
+
+    assert not logging.getLogger("twilio.http_client").isEnabledFor(logging.INFO)

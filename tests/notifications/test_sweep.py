@@ -17,11 +17,11 @@ def enqueued(monkeypatch):
     """Records what the sweep hands to the queue instead of publishing it."""
     ids = []
 
-    def record(notification_id, *, force=False):
-        ids.append(notification_id)
-        return True
+    def record(notification_ids, *, force=False):
+        ids.extend(notification_ids)
+        return len(notification_ids)
 
-    monkeypatch.setattr(sweep, "enqueue_delivery", record)
+    monkeypatch.setattr(sweep, "enqueue_deliveries", record)
     return ids
 
 
@@ -78,17 +78,26 @@ def test_an_interrupted_send_on_the_last_attempt_fails(make_row, enqueued, setti
     assert enqueued == []
 
 
-def test_the_sweep_stops_publishing_while_the_broker_is_down(make_row, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_sweep_stops_publishing_while_the_broker_is_down(make_row, monkeypatch, settings,
+                                                            django_capture_on_commit_callbacks):
+    from notifications import dispatch
+
+    settings.NOTIFICATION_DELIVERY_BATCH = 2
     past = timezone.now() - timedelta(minutes=5)
     for _ in range(3):
         make_row(attempts=1, next_attempt_at=past)
     calls = []
-    monkeypatch.setattr(sweep, "enqueue_delivery", lambda notification_id, force: calls.append(notification_id) and False)
+
+    def refused(notification_ids):
+        calls.append(notification_ids)
+        raise ConnectionRefusedError("Connection refused")
+
+    monkeypatch.setattr(dispatch, "publish_batch", refused)
 
     with django_capture_on_commit_callbacks(execute=True):
         report = sweep.sweep_outbox()
 
-    assert len(calls) == 1
+    assert len(calls) == 1  # the second batch is not tried
     assert (report.due, report.published, report.unpublished) == (3, 0, 3)
 
 
@@ -148,21 +157,22 @@ def test_the_sweep_fails_expired_codes_instead_of_enqueuing_them(
 
 
 def test_the_sweep_probes_the_broker_even_while_publishing_is_paused(
-    make_row, monkeypatch, django_capture_on_commit_callbacks
+    make_row, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     from notifications import dispatch
 
+    settings.NOTIFICATION_DELIVERY_BATCH = 2
     past = timezone.now() - timedelta(minutes=5)
     rows = [make_row(attempts=1, next_attempt_at=past) for _ in range(3)]
     published = []
-    monkeypatch.setattr(dispatch, "publish_delivery", published.append)
+    monkeypatch.setattr(dispatch, "publish_batch", published.append)
     dispatch.publish_breaker.trip()  # a request's publish failed a moment ago
 
     with django_capture_on_commit_callbacks(execute=True):
         report = sweep.sweep_outbox()
 
     # The first publish went through, found the broker back, and the rest followed.
-    assert published == [row.pk for row in rows]
+    assert published == [[rows[0].pk, rows[1].pk], [rows[2].pk]]
     assert (report.published, report.unpublished) == (3, 0)
     assert not dispatch.publish_breaker.is_open()
 
@@ -177,11 +187,11 @@ def test_the_sweep_tries_once_per_run_while_the_broker_stays_down(
         make_row(attempts=1, next_attempt_at=past)
     attempts = []
 
-    def refused(notification_id):
-        attempts.append(notification_id)
+    def refused(notification_ids):
+        attempts.append(notification_ids)
         raise ConnectionRefusedError("Connection refused")
 
-    monkeypatch.setattr(dispatch, "publish_delivery", refused)
+    monkeypatch.setattr(dispatch, "publish_batch", refused)
 
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
