@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from citizens.access import participant_required
 from citizens.models import District
 from seoul_portal.channels import channel_by_slug
+from seoul_portal.pagination import CappedCountPaginator
 from seoul_portal.replica import reads_from_replica
 
 from ..errors import ProposalError
@@ -102,7 +103,9 @@ def index(request):
         district=filters["district"],
         sort=filters["sort"],
     )
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a cap: a full count of 100,000 proposals (or of a search's matches) was most of
+    # the page's time, and pages past the cap's are not offered (no deep OFFSET either).
+    page = CappedCountPaginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     for name in form.errors:

@@ -188,3 +188,32 @@ def test_search_ignores_how_korean_words_are_spaced(client, make_proposal, title
     make_proposal(title=title, body="본문")
     make_proposal(title="공원 산책로 조명 설치", body="밤에 어둡습니다.")
     assert titles(get(client, q=query)) == [title]
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "버스"}])
+def test_a_long_list_is_counted_up_to_the_cap(client, make_proposal, monkeypatch, params):
+    from seoul_portal.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for number in range(5):
+        make_proposal(title=f"버스 {number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, **params)
+
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql.upper() for sql in counts), counts
+    assert "More than 3 proposals" in response.content.decode()
+    assert len(titles(response)) == 4  # the page holds the rows the cap lets it count
+
+
+def test_a_short_list_shows_its_count(client, make_proposal, monkeypatch):
+    from seoul_portal.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for number in range(2):
+        make_proposal(title=f"버스 {number}")
+
+    page = get(client).content.decode()
+
+    assert "2 proposals" in page and "More than" not in page
