@@ -401,7 +401,9 @@ def queue_length(redis_url: str, queue: str) -> int:
 
     client = redis.Redis.from_url(redis_url)
     try:
-        return client.llen(queue)
+        # The queue and its priorities' lists (kombu's Redis transport: "<queue>\x06\x16<priority>"),
+        # where the mass send's batches wait (notifications.dispatch.MASS_SEND_PRIORITY).
+        return sum(client.llen(queue if step == 0 else f"{queue}\x06\x16{step}") for step in (0, 3, 6, 9))
     finally:
         client.close()
 

@@ -1,7 +1,10 @@
 """A test-only SMS backend that notes which PostgreSQL connection each send ran on (loaded by
 the worker as SMS_BACKEND=tests.integration.pid_sms.PidFileSmsBackend): the file backend's
-message, and a line `<reference> <backend pid>` in connections.log beside it."""
+message, and a line `<reference> <backend pid>` in connections.log beside it, in the order of
+the sends. SLOW_SMS_SECONDS makes each send take that long."""
 
+import os
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +27,7 @@ class PidFileSmsBackend(FileSmsBackend):
             cursor.execute("SELECT pg_backend_pid()")
             (pid,) = cursor.fetchone()
         message_id = super().send(message)
+        time.sleep(float(os.environ.get("SLOW_SMS_SECONDS", "0")))
         with (Path(settings.SMS_FILE_PATH) / "connections.log").open("a") as log:
             log.write(f"{message.reference} {pid}\n")
         return message_id
