@@ -15,6 +15,7 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from citizens.redaction import redact_contact_data
+from seoul_portal.statements import update_values
 
 from .backends import SendError
 from .backends.email import send_email
@@ -177,13 +178,17 @@ def send(notification: Notification) -> str:
     return send_email(to=holder.email, subject=notification.subject, body=notification.body)
 
 
-def _ours(notification: Notification):
+def _ours_where(notification: Notification) -> dict:
     # The claim is ours while `attempts` is still the number we set. After our lease expired the
     # sweep may have made the row pending again; as long as nobody claimed it since, our outcome
     # still stands (recording it then saves a second send).
-    return Notification.objects.filter(
-        pk=notification.pk, attempts=notification.attempts, status__in=[Status.SENDING, Status.PENDING]
-    )
+    return {"id": notification.pk, "attempts": notification.attempts, "status": (Status.SENDING, Status.PENDING)}
+
+
+def _ours(notification: Notification):
+    return Notification.objects.filter(**{
+        name + ("__in" if isinstance(value, tuple) else ""): value for name, value in _ours_where(notification).items()
+    })
 
 
 def _forget_text_if_sensitive(notification: Notification, updates: dict) -> dict:
@@ -202,7 +207,8 @@ def record_success(notification: Notification, provider_message_id: str, *, now=
         "provider_message_id": provider_message_id or "",
         # last_error stays: an earlier failed or interrupted attempt is part of the row's history.
     }
-    if not _ours(notification).update(**_forget_text_if_sensitive(notification, updates)):
+    # A prepared statement: in a mass send this UPDATE runs once per message (statements.py).
+    if not update_values(Notification, _ours_where(notification), **_forget_text_if_sensitive(notification, updates)):
         logger.warning("Notification %s was sent after another worker took it over", notification.pk)
 
 

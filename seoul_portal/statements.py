@@ -15,6 +15,8 @@ query logging), from SQL text made once per model and column list:
 - insert_values(model, **values): the same INSERT from the column values alone, without building
   the model instance (its __init__ and the pre_init/post_init signals were a good part of a
   ballot's cost): a column not given takes its field's Python default.
+- update_values(model, where, **values): the UPDATE that `filter(**where).update(**values)`
+  issues for plain values and equality (or IN, for a tuple) conditions; returns the row count.
 - fetch_values(build, value): the rows of `build(value)`, a values_list() QuerySet with one
   varying parameter, compiled once per `build` with a stand-in value.
 - fetch_from(model, names, source, params): the columns `names` of rows of the model's table that
@@ -106,6 +108,36 @@ def insert_values(model, **values):
         raise TypeError(f"{model.__name__} has no column {', '.join(sorted(values))}.")
     with statement_cursor() as cursor:
         cursor.execute(sql, params)
+
+
+@lru_cache(maxsize=64)
+def _update_sql(model, vendor, names: tuple, conditions: tuple) -> tuple[str, tuple, tuple]:
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = tuple(meta.get_field(name) for name in names)
+    where_fields = tuple(meta.get_field(name) for name, _size in conditions)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    tests = " AND ".join(
+        f"{quote(field.column)} = %s" if size is None else f"{quote(field.column)} IN ({', '.join(['%s'] * size)})"
+        for field, (_name, size) in zip(where_fields, conditions, strict=True)
+    )
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {tests}", fields, where_fields  # noqa: S608
+
+
+def update_values(model, where: dict, **values) -> int:
+    """UPDATE the rows of `model` that match `where` (a column equal to its value, or IN the values
+    of a tuple) with `values` (by attname; each adapted by its field as the ORM adapts it). The SQL
+    is made once per shape and prepared once per connection. Returns how many rows changed."""
+    names = tuple(values)
+    conditions = tuple((name, len(value) if isinstance(value, tuple) else None) for name, value in where.items())
+    sql, fields, where_fields = _update_sql(model, connection.vendor, names, conditions)
+    params = [field.get_db_prep_save(values[name], connection) for field, name in zip(fields, names, strict=True)]
+    for field, value in zip(where_fields, where.values(), strict=True):
+        for item in value if isinstance(value, tuple) else (value,):
+            params.append(field.get_db_prep_value(item, connection, prepared=False))
+    with statement_cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 @lru_cache(maxsize=32)
