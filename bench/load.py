@@ -267,7 +267,7 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
             name = server.variant.name
             # Twice at least: the first run pays for starting the workers (imports, templates,
             # connections); and until one is answered, for a first request that loads more than a
-            # warm-up lasts (complaint intake's routing model, a few seconds per worker).
+            # warm-up lasts (a slow first import, a few seconds per worker).
             warmups = []
             for number in range(1, MAX_WARMUPS + 1):
                 warmups.append(one_run(server, args.warmup_requests, args.warmup_seconds, f"{name} warm-up {number}"))

@@ -53,7 +53,7 @@ def _analyser():
                     from kiwipiepy import Kiwi
 
                     # One worker thread, and without the typo and multi-word dictionaries: about
-                    # 200 MB less per process (every web worker that routes a complaint loads
+                    # 200 MB less per process (the text queue's worker; web workers never load
                     # it), and the same tokens for routing's purpose.
                     _kiwi = Kiwi(num_workers=1, load_typo_dict=False, load_multi_dict=False)
                 except ImportError:

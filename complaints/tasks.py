@@ -32,6 +32,17 @@ def count_terms(complaint_id: int):
     complaint_count_terms(complaint_id)
 
 
+@shared_task(name="complaints.tasks.suggest_unit", ignore_result=True)
+def suggest_unit(complaint_id: int, routed_unit_id: int | None):
+    """The routing classifier's suggestion for a complaint intake (or triage) sent to its
+    category's default unit (`routed_unit_id`): on the `text` queue (settings), whose worker holds
+    the Korean morphological analyser, so that web workers never load it. Repeating it changes
+    nothing: once moved, the complaint is no longer at `routed_unit_id`."""
+    from .routing import complaint_follow_suggestion
+
+    complaint_follow_suggestion(complaint_id=complaint_id, routed_unit_id=routed_unit_id)
+
+
 @shared_task(name="complaints.tasks.compute_trends", ignore_result=True)
 def compute_trends():
     """Periodic: the trending terms of this week against the previous four (text queue)."""

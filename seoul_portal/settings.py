@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ROUTES = {
     "complaints.tasks.count_terms": {"queue": "text"},
     "complaints.tasks.compute_trends": {"queue": "text"},
+    "complaints.tasks.suggest_unit": {"queue": "text"},
     "complaints.tasks.refresh_rollups": {"queue": "bulk"},
     "budgeting.tasks.count_cycle": {"queue": "bulk"},
     "budgeting.tasks.tell_voters_the_results": {"queue": "bulk"},

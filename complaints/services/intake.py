@@ -5,8 +5,11 @@ and the sender only, completed by an operator with `complaint_complete_triage`).
 Everything is checked before anything is written (the text, the category and its questions, the
 location, the photos); then, in one transaction, the tracking number, the complaint, its photos,
 its first event, its filer as a follower, the "received" notification and the alerts of any
-emergency keyword it mentions (services/emergency.py). Once it commits, its terms are counted for
-the trending issues on the text queue (services/text_analysis.py).
+emergency keyword it mentions (services/emergency.py). The complaint goes to its category's
+default unit. Once it commits, two tasks on the text queue (whose worker holds the Korean
+morphological analyser, which web workers never load) count its terms for the trending issues
+(services/text_analysis.py) and ask the routing classifier for a better unit (complaints/routing.py:
+a confident suggestion moves the complaint there unless an official has touched it since).
 """
 
 import logging
@@ -38,7 +41,6 @@ from ..models import (
 )
 from ..models.complaints import TITLE_MAX_LENGTH
 from ..notifications import notify_filer
-from ..routing import route
 from .emergency import complaint_check_emergency
 
 logger = logging.getLogger(__name__)
@@ -224,7 +226,6 @@ def complaint_file(
     if filer.preference not in ContactPreference.values:
         raise ComplaintError(_("Choose how we should tell you about progress."), field="contact_preference")
     refuse_html(filer.name, "name")
-    suggestion = route(category=category, title=title, description=description)
     with transaction.atomic():
         complaint = Complaint(
             tracking_number=next_tracking_number(timezone.localtime(now).year),
@@ -249,9 +250,7 @@ def complaint_file(
             open311_client=open311_client,
             received_at=now,
             due_at=due_at(now, category.period, work_calendar()),
-            unit=suggestion.unit,
-            suggested_unit=suggestion.suggested_unit,
-            suggestion_confidence=suggestion.confidence,
+            unit=category.default_unit,
         )
         complaint.save(force_insert=True)
         for position, image in enumerate(prepared):
@@ -261,6 +260,7 @@ def complaint_file(
         notify_filer(complaint, "complaint_received")
         complaint_check_emergency(complaint, now=now)
         count_terms_on_commit(complaint.pk)
+        suggest_unit_on_commit(complaint)
     return complaint
 
 
@@ -323,7 +323,6 @@ def complaint_complete_triage(
             from ..states import IllegalMove
 
             raise IllegalMove("triage", complaint.status)
-        suggestion = route(category=category, title=title, description=complaint.description)
         complaint.category = category
         complaint.complaint_type = category.complaint_type
         complaint.title = title or complaint.title or complaint.description[:60]
@@ -331,9 +330,9 @@ def complaint_complete_triage(
         complaint.address = address or complaint.address
         complaint.is_public = bool(is_public)
         complaint.due_at = due_at(complaint.received_at, category.period, work_calendar())
-        complaint.unit = suggestion.unit
-        complaint.suggested_unit = suggestion.suggested_unit
-        complaint.suggestion_confidence = suggestion.confidence
+        # The default unit now; the classifier's suggestion once this commits (as at intake).
+        complaint.unit = category.default_unit
+        complaint.suggested_unit, complaint.suggestion_confidence = None, None
         complaint.save()
         ComplaintEvent.objects.create(
             complaint=complaint, at=now or timezone.now(), kind=ComplaintEvent.Kind.ROUTED, actor=actor,
@@ -344,6 +343,7 @@ def complaint_complete_triage(
         audit_record(
             actor=actor, action="complaint.triage", target=complaint, summary={"category": category.service_code}
         )
+        suggest_unit_on_commit(complaint)
     return complaint
 
 
@@ -365,6 +365,27 @@ def _publish_count_terms(complaint_id: int):
     except Exception:  # noqa: BLE001 -- any broker error: trends_compute catches the complaint up
         publish_breaker.trip()
         logger.warning("Terms of complaint %s not enqueued; the next trends computation counts them", complaint_id)
+
+
+def suggest_unit_on_commit(complaint: Complaint):
+    """The routing classifier's suggestion, on the text queue once the filing (or the triage)
+    commits. A failure to publish is logged, never raised: the complaint stays with its default
+    unit, where an official can transfer it."""
+    transaction.on_commit(partial(_publish_suggest_unit, complaint.pk, complaint.unit_id), robust=True)
+
+
+def _publish_suggest_unit(complaint_id: int, routed_unit_id: int | None):
+    from notifications.dispatch import PUBLISH_RETRY_POLICY, publish_breaker
+
+    from ..tasks import suggest_unit
+
+    if publish_breaker.is_open():  # the broker failed moments ago: do not hold the request
+        return
+    try:
+        suggest_unit.apply_async(args=[complaint_id, routed_unit_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:  # noqa: BLE001 -- any broker error: the default unit stands
+        publish_breaker.trip()
+        logger.warning("Routing suggestion of complaint %s not enqueued; it stays with its default unit", complaint_id)
 
 
 def _record_receipt(complaint, *, actor, now):
