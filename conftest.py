@@ -108,6 +108,19 @@ def _seoul_districts(request):
 
 
 @pytest.fixture
+def locmem_cache(settings):
+    """Django's cache in this process's memory, empty before and after the test (a test of what is
+    cached, apart from the Redis the other tests share)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "tests-locmem-cache"}}  # fmt: skip
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def sign_in(client):
     """The test client signed in as `person`, as a citizen's sign-in leaves the session (the
     citizens' pages take any session; the back office wants a password one)."""

@@ -20,6 +20,10 @@ class VotingConfig(AppConfig):
         register_back_office()
         # A poll's cached ballot snapshot is forgotten whenever the poll or its options change.
         connect_signals()
+        # A closed poll's cached results name the districts: a district's change forgets them all.
+        from .selectors.results_cache import connect_signals as connect_results_signals
+
+        connect_results_signals()
         from .open_data import register_open_data
 
         register_open_data()

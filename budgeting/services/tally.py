@@ -407,6 +407,9 @@ def cycle_count(*, actor, cycle: Cycle, progress: Progress | None = None) -> Cyc
                 ],
                 batch_size=500,
             )
+        # The results pages' cache is keyed by the cycle's updated_at (selectors/results_cache.py):
+        # the rows above were written without touching the cycle, so the cycle is saved with them.
+        cycle.save(update_fields=["updated_at"])
         audit_record(
             actor=actor, action="budgeting.cycle.count", target=cycle,
             summary={

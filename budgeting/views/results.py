@@ -13,7 +13,8 @@ from django.views.decorators.http import require_safe
 from seoul_portal.replica import reads_from_replica
 
 from ..selectors.cycles import cycle_for_page
-from ..selectors.results import HIDDEN, PREVIEW, cycle_results, pot_of_cycle, pot_results, results_access
+from ..selectors.results import HIDDEN, PREVIEW, PUBLIC, pot_of_cycle, results_access
+from ..selectors.results_cache import cycle_results_for_page, pot_results_for_page
 
 
 def _not_published(request, cycle, pot=None):
@@ -27,7 +28,8 @@ def results(request, cycle):
     access = results_access(request.user, cycle)
     if access == HIDDEN:
         return _not_published(request, cycle)
-    context = {"cycle": cycle, "preview": access == PREVIEW, "pots": cycle_results(cycle)}
+    pots = cycle_results_for_page(cycle, public=access == PUBLIC)
+    context = {"cycle": cycle, "preview": access == PREVIEW, "pots": pots}
     return render(request, "budgeting/results.html", context)
 
 
@@ -35,11 +37,12 @@ def results(request, cycle):
 @reads_from_replica
 def pot_results_page(request, cycle, pot):
     cycle = cycle_for_page(cycle)
-    pot_of_cycle(cycle, pot)
+    pot = pot_of_cycle(cycle, pot)
     access = results_access(request.user, cycle)
     if access == HIDDEN:
-        return _not_published(request, cycle, pot_of_cycle(cycle, pot))
-    context = {"cycle": cycle, "preview": access == PREVIEW, "page": pot_results(cycle, pot)}
+        return _not_published(request, cycle, pot)
+    page = pot_results_for_page(cycle, pot, public=access == PUBLIC)
+    context = {"cycle": cycle, "preview": access == PREVIEW, "page": page}
     return render(request, "budgeting/pot_results.html", context)
 
 

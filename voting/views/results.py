@@ -27,11 +27,11 @@ from ..selectors.results import (
     CSV_HEADER,
     policy_outcome_counts,
     poll_for_results,
-    poll_results,
     reflected_polls_page,
     results_rows,
     results_withheld,
 )
+from ..selectors.results_cache import poll_results_for_page
 from .access import has_poll_access
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
@@ -59,7 +59,7 @@ def results(request, pk):
     context = {
         "poll": poll,
         "withheld": withheld,
-        "results": None if withheld else poll_results(poll),
+        "results": None if withheld else poll_results_for_page(poll),
         "reflection": getattr(poll, "reflection", None) if poll.status == Poll.Status.CLOSED else None,
     }
     return render(request, "voting/results.html", context)
@@ -87,7 +87,7 @@ def results_csv(request, pk):
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    for row in results_rows(poll, poll_results(poll)):
+    for row in results_rows(poll, poll_results_for_page(poll)):
         writer.writerow([_csv_cell(value) for value in row])
     return response
 
