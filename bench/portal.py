@@ -2,7 +2,7 @@
 dispatch, memory and the front end, in one run and one table.
 
     python -m bench.portal                   # Seoul scale (bench/sizes.py), the small scale 100 times smaller
-    python -m bench.portal --scale small     # 100 times smaller again (CI: fails only on what noise cannot cause)
+    python -m bench.portal --scale small     # 100 times smaller again, less timed work (CI: a few minutes)
     make bench                               # the same, SCALE=seoul by default
     make bench SCALE=small
 
@@ -21,10 +21,15 @@ constant view, on the same machine at the same moment. Then:
 - the front end (bench/frontend.py): the home page and a proposal page in headless Chromium,
   their weight on a first visit and their paint times on a 3G-class connection.
 
-One table is printed, with every target marked met or missed; it is written as CSV, JSON and an
-SVG chart under bench/results/ (ignored by git). Exit status 1 only on what noise cannot cause: a
-query count that differs between the scales, a failed request, a lost or doubled row; a missed
-latency or throughput target prints MISSED (and exits 1 with --strict).
+At the small scale (and under) every part does less timed work (EFFORT: fewer requests, rounds,
+wrk runs and page loads; each option overrides its default): the same figures, noisier, in a few
+minutes, which is what CI runs after the test suite.
+
+One table is printed, with every target marked met or missed, then the time each part took; it is
+written as CSV, JSON and an SVG chart under bench/results/ (ignored by git). Exit status 1 only on
+what noise cannot cause: a query count that differs between the scales, a failed request, a lost
+or doubled row, a part that could not be measured (its row says why; the other parts still run
+and print); a missed latency or throughput target prints MISSED (and exits 1 with --strict).
 """
 
 import argparse
@@ -50,6 +55,15 @@ DISPATCH_MIN_MESSAGES = 1_000
 DISPATCH_RATE = 300
 DISPATCH_WORKERS = 2
 
+# The timed work of a run: Seoul's, and the small scale's (CI's: the whole run in under ten minutes
+# on two CPUs). The small one still prints every figure, from one round instead of turns taken over
+# the datasets (noisier); the hard failures do not depend on how much is timed. A scale at or under
+# the small one takes the small effort; an explicit option overrides either.
+EFFORT = {
+    "seoul": {"requests": 60, "rounds": 3, "warmup": 5, "load_seconds": 15, "load_rounds": 5, "front_end_runs": 3},
+    "small": {"requests": 16, "rounds": 1, "warmup": 2, "load_seconds": 5, "load_rounds": 1, "front_end_runs": 2},
+}
+
 # Targets, each a ratio measured in this run or a bound (issue 9).
 MAX_LATENCY_RATIO = 1.5
 MIN_BALLOT_RATIO = 0.5
@@ -74,13 +88,30 @@ class Row:
     detail: str = ""
 
 
+def effort(scale: float) -> dict:
+    """The timed work of a run at `scale` (EFFORT)."""
+    from bench.run import NAMED_SCALES
+
+    return EFFORT["small" if scale <= NAMED_SCALES["small"] else "seoul"]
+
+
+def apply_effort(args) -> argparse.Namespace:
+    """Fill the timed work the command line left out with the scale's (EFFORT)."""
+    for name, value in effort(args.scale).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
+
+
 def channel_args(channel: str, args, *, template=None) -> argparse.Namespace:
     """bench/run.py's arguments for one channel of the whole run."""
     from bench.run import build_parser
 
+    apply_effort(args)
     argv = ["--template", template] if template else []
     argv += ["--channel", channel, "--scale", str(args.scale * CHANNEL_SHARE.get(channel, 1.0))]
     argv += ["--ratio", str(SMALL_RATIO), "--requests", str(args.requests), "--rounds", str(args.rounds)]
+    argv += ["--warmup", str(args.warmup)]
     argv += ["--load-seconds", str(args.load_seconds), "--load-rounds", str(args.load_rounds), "--constant-floor"]
     argv += ["--max-ratio", str(MAX_LATENCY_RATIO if channel != "analysis" else 2.0)]
     for flag in ("keep", "reuse", "no_load", "strict"):
@@ -307,48 +338,64 @@ def run(args) -> int:
     from bench.run import check_database_url, drop_database, run_channel
 
     url = check_database_url(os.environ.get("DATABASE_URL", ""))
+    apply_effort(args)
     started = datetime.datetime.now().astimezone()
     clock = time.monotonic()
     channels = args.channel or list(CHANNELS)
     print(
         f"The Seoul portal's benchmark at scale {args.scale:g} (small = / {SMALL_RATIO}): {', '.join(channels)}; "
-        f"{os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}",
+        f"{args.requests} timed requests per page and dataset in {args.rounds} rounds (after {args.warmup} untimed), "
+        f"{args.load_rounds} wrk runs of {args.load_seconds} s per load variant, {args.front_end_runs} loads of each "
+        f"front-end page; {os.cpu_count()} CPUs, {platform.python_implementation()} {platform.python_version()}",
         flush=True,
     )
-    outcomes, rows = [], []
+    outcomes, rows, steps = [], [], {}
     template = migrated_template(url)
     dispatch = None
+
+    def step(section, name, measure):
+        """Run one part, timed; a part that fails is a row that fails hard (noise cannot cause
+        it), and the run goes on to the next, so that the table still shows every other figure."""
+        print(f"\n=== {name} ===", flush=True)
+        step_clock = time.monotonic()
+        try:
+            return measure()
+        except Exception as error:  # noqa: BLE001 -- the table of what was measured still prints
+            print(f"bench: {name} could not be measured: {type(error).__name__}: {error}", flush=True)
+            rows.append(Row(section, name, f"not measured: {type(error).__name__}: {error}", "measured",
+                            met=False, hard=True))  # fmt: skip
+            return None
+        finally:
+            steps[name] = time.monotonic() - step_clock
+
     try:
         for channel in channels:
-            print(f"\n=== {channel} ===", flush=True)
-            outcome = run_channel(channel_args(channel, args, template=template))
-            outcomes.append(outcome)
-            rows += page_rows(outcome) + load_rows(outcome)
+            outcome = step("pages", channel, lambda channel=channel: run_channel(
+                channel_args(channel, args, template=template)))  # fmt: skip
+            if outcome is not None:
+                outcomes.append(outcome)
+                rows += page_rows(outcome) + load_rows(outcome)
         if not args.no_dispatch:
-            print("\n=== notification dispatch ===", flush=True)
-            dispatch = dispatch_step(url, args)
+            dispatch = step("dispatch", "notification dispatch", lambda: dispatch_step(url, args, template=template))
             rows += dispatch_rows(dispatch)
         rows += memory_rows(outcomes, dispatch)
         if not args.no_front_end:
-            print("\n=== front end ===", flush=True)
-            try:
-                rows += front_end_rows(front_end_step(url, args, template=template))
-            except Exception as error:  # noqa: BLE001 -- the table of what was measured still prints
-                rows.append(Row("front end", "pages", f"not measured: {type(error).__name__}: {error}", "measured",
-                                met=False, hard=True))  # fmt: skip
+            pages = step("front end", "front end", lambda: front_end_step(url, args, template=template))
+            rows += front_end_rows(pages)
     finally:
         drop_database(url, template)
     minutes = (time.monotonic() - clock) / 60
     title = f"Seoul portal benchmark, {started:%Y-%m-%d %H:%M %Z}, scale {args.scale:g}, {minutes:.0f} min"
     print(f"\n{title}\n")
     print(format_rows(rows))
+    print("\nTime per part: " + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in steps.items()))
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = f"portal-{started:%Y%m%d-%H%M%S}"
     write_csv(RESULTS / f"{stamp}.csv", rows)
     (RESULTS / f"{stamp}.svg").write_text(chart_svg(rows, title=title), encoding="utf-8")
     (RESULTS / f"{stamp}.json").write_text(
-        json.dumps({"scale": args.scale, "rows": [row.__dict__ for row in rows], "dispatch": dispatch}, indent=2,
-                   default=str),
+        json.dumps({"scale": args.scale, "rows": [row.__dict__ for row in rows], "dispatch": dispatch,
+                    "seconds": {name: round(seconds, 1) for name, seconds in steps.items()}}, indent=2, default=str),
         encoding="utf-8",
     )  # fmt: skip
     print(f"\nResults: bench/results/{stamp}.csv, .svg and .json")
@@ -376,16 +423,25 @@ def migrated_template(url) -> str:
     return name
 
 
-def dispatch_step(url, args) -> dict:
+def dispatch_step(url, args, *, template=None) -> dict:
+    """bench/dispatch's run, in a copy of the migrated template when there is one (a migration of
+    its own would take longer than the dispatch at the small scale)."""
     from bench.dispatch import run_dispatch
+    from bench.run import DATABASE_PREFIX, create_database, database_url, drop_database
 
     messages = max(DISPATCH_MIN_MESSAGES, round(DISPATCH_MESSAGES * args.scale))
     redis_url = args.redis_url or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     # Long enough for every message at the allowed rate, four times over.
     timeout = max(300.0, 4 * messages / args.dispatch_rate)
-    return run_dispatch(
-        url, redis_url, messages=messages, rate=args.dispatch_rate, workers=DISPATCH_WORKERS, timeout=timeout
-    )
+    options = {"messages": messages, "rate": args.dispatch_rate, "workers": DISPATCH_WORKERS, "timeout": timeout}
+    if template is None:
+        return run_dispatch(url, redis_url, **options)
+    name = f"{DATABASE_PREFIX}_dispatch"
+    create_database(url, name, template=template)
+    try:
+        return run_dispatch(database_url(url, name), redis_url, fresh_database=False, **options)
+    finally:
+        drop_database(url, name)
 
 
 def front_end_step(url, args, *, template=None) -> list[dict]:
@@ -428,7 +484,7 @@ def front_end_step(url, args, *, template=None) -> list[dict]:
         found = re.search(r'href="(/proposals/\d+/)"', listing)
         if not found:
             raise BenchError("the demo content holds no proposal to measure")
-        return measure_pages(server.base_url, ["/", found.group(1)])
+        return measure_pages(server.base_url, ["/", found.group(1)], runs=args.front_end_runs)
     finally:
         if server is not None:
             server.stop()
@@ -442,10 +498,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="The whole portal's benchmark: every channel, floors, one table.")
     parser.add_argument("--scale", type=parse_scale, default=1.0, help="seoul (default), small or a factor.")
     parser.add_argument("--channel", action="append", choices=CHANNELS, help="Only these channels (repeatable).")
-    parser.add_argument("--requests", type=int, default=60, help="Timed requests per page and dataset.")
-    parser.add_argument("--rounds", type=int, default=3, help="Rounds taking turns over the datasets.")
-    parser.add_argument("--load-seconds", type=int, default=15, help="Length of one timed wrk run.")
-    parser.add_argument("--load-rounds", type=int, default=5, help="Timed wrk runs per variant, taking turns.")
+    seoul, small = EFFORT["seoul"], EFFORT["small"]
+
+    def by_scale(name):
+        return f"(default: {seoul[name]}; {small[name]} at --scale small or under)"
+
+    parser.add_argument("--requests", type=int, help=f"Timed requests per page and dataset {by_scale('requests')}.")
+    parser.add_argument("--rounds", type=int, help=f"Rounds taking turns over the datasets {by_scale('rounds')}.")
+    parser.add_argument(
+        "--warmup", type=int, help=f"Untimed requests per page before them, in each round {by_scale('warmup')}."
+    )
+    parser.add_argument(
+        "--load-seconds", type=int, help=f"Length of one timed wrk run, in seconds {by_scale('load_seconds')}."
+    )
+    parser.add_argument(
+        "--load-rounds", type=int, help=f"Timed wrk runs per variant, taking turns {by_scale('load_rounds')}."
+    )
+    parser.add_argument(
+        "--front-end-runs",
+        type=int,
+        help=f"Throttled loads of each front-end page, the paints' median {by_scale('front_end_runs')}.",
+    )
     parser.add_argument("--dispatch-rate", type=int, default=DISPATCH_RATE, help="The fake SMS provider's rate limit.")
     parser.add_argument("--redis-url", default=None, help="The Redis the servers and workers use (default: REDIS_URL).")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark databases afterwards.")

@@ -214,6 +214,11 @@ def seed_command(channel, sizes, seed_report, *, batch_size):
     return command
 
 
+def _rounds(count, what):
+    """'3 rounds taking turns', '1 round'."""
+    return f"{count} {what}s taking turns" if count > 1 else f"{count} {what}"
+
+
 def _sizes(sizes):
     return ", ".join(f"{name} {value:,}" for name, value in sizes.items())
 
@@ -412,7 +417,7 @@ def run_channel(args) -> ChannelRun:
     print()
     print(
         f"{MEASURES[args.channel]['title']} benchmark, {started:%Y-%m-%d %H:%M %Z}: {requests * args.rounds} timed "
-        f"requests per scenario and dataset in {args.rounds} rounds taking turns (each after {args.warmup} warm-up "
+        f"requests per scenario and dataset in {_rounds(args.rounds, 'round')} (each after {args.warmup} warm-up "
         f"requests); datasets named by their {size_name}"
     )
     for role in ("baseline", "small", "big"):
@@ -443,8 +448,8 @@ def run_channel(args) -> ChannelRun:
         print()
         settings = next(iter(load_results.values()))["settings"]
         print(
-            f"Under load on the {labels[2]} dataset: {settings['rounds']} timed wrk runs of {settings['seconds']} s "
-            f"per variant taking turns (after a warm-up), gunicorn {settings['workers']} {settings['worker_class']} "
+            f"Under load on the {labels[2]} dataset: {_rounds(settings['rounds'], 'timed wrk run')} of "
+            f"{settings['seconds']} s per variant (after a warm-up), gunicorn {settings['workers']} {settings['worker_class']} "
             f"workers per server, wrk {settings['connections']} connections, 127.0.0.1; load average "
             f"{machine['loadavg_before'][0]:.1f} before, {machine['loadavg_after'][0]:.1f} after"
         )

@@ -1,8 +1,9 @@
 """The rollups the dashboards read (models/analytics.py), counted from the complaints.
 
-- `rollups_rebuild()` recounts everything, one Seoul day at a time (a few aggregate queries per
-  day, found through the `received_at` and `finished_at` indexes), then each month as the sum of
-  its days: constant memory, minutes at Seoul's 10 M complaints.
+- `rollups_rebuild()` recounts everything, one month at a time: the same few aggregate queries as
+  a day's recount, over the whole month (found through the `received_at` and `finished_at`
+  indexes) and grouped by Seoul day too, give every day's rows of the month; then the month is
+  the sum of its days. Memory holds one month's rows (some 80,000 at Seoul's 10 M complaints).
 - `rollups_refresh()` (Celery beat, every few minutes) recounts only the days touched since the
   last run: the received and finished days of every complaint written since the watermark, the
   day a reopened complaint had been finished on (its finish is undone), and the received days of
@@ -42,6 +43,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from seoul_portal.statements import statement_cursor
 
 from ..deadlines import SEOUL
 from ..models import Complaint, ComplaintEvent, Satisfaction
@@ -114,31 +117,95 @@ def _histogram(day: date) -> dict:
     return buckets
 
 
+def _histogram_of_days() -> dict:
+    """`_histogram` for a cohort received over many days: the buckets of the Seoul calendar days
+    from the day of receipt to the day of the finishing answer (the alias `answer_days`, a
+    difference of two Seoul dates: what `_histogram`'s ranges of `finished_at` amount to)."""
+    handled = Q(status__in=HANDLED_STATES)
+    buckets, lower = {}, None
+    for bound in DURATION_BOUNDS:
+        in_bucket = Q(answer_days__lte=timedelta(days=bound))
+        if lower is not None:
+            in_bucket &= Q(answer_days__gt=timedelta(days=lower))
+        buckets[f"c_days_{bound}"] = Count("id", filter=handled & in_bucket)
+        lower = bound
+    buckets["c_days_more"] = Count("id", filter=handled & Q(answer_days__gt=timedelta(days=lower)))
+    return buckets
+
+
+def _cohort_counts(*, now: datetime) -> dict:
+    """The cohort's counts but its duration histogram (`_histogram`, `_histogram_of_days`)."""
+    handled = Q(status__in=HANDLED_STATES)
+    is_open = Q(status__in=_OPEN)
+    return {
+        "c_received": Count("id"),
+        "c_handled": Count("id", filter=handled),
+        "c_handled_on_time": Count("id", filter=handled & (Q(finished_at__lte=F("due_at")) | Q(due_at__isnull=True))),
+        "c_open_now": Count("id", filter=is_open),
+        "c_open_overdue": Count("id", filter=is_open & Q(due_at__lt=now)),
+        "c_duplicates": Count("id", filter=Q(status=Status.DUPLICATE)),
+        "c_reopened": Count("id", filter=handled & Q(answer_round__gt=1)),
+    }
+
+
+def _latest_ratings():
+    """Only the latest rating of a complaint counts (a rating per answer round): the ratings are
+    aggregated apart from the cohort, so that joining them never multiplies its counts."""
+    later = Satisfaction.objects.filter(
+        complaint_id=OuterRef("complaint_id"), answer_round__gt=OuterRef("answer_round")
+    )
+    return Satisfaction.objects.filter(~Exists(later))
+
+
+def _rating_counts() -> dict:
+    return {f"c_rating_{stars}": Count("id", filter=Q(rating=stars)) for stars in range(1, 6)}
+
+
+_RATING_POSITIONS = tuple(COUNT_FIELDS.index(f"rating_{stars}") for stars in range(1, 6))
+_FINISHED_POSITION = COUNT_FIELDS.index("finished")
+
+
+class _Rows:
+    """The rows being counted, keyed by (day, the dimensions), each a list of COUNT_FIELDS."""
+
+    def __init__(self):
+        self.counts: dict[tuple, list[int]] = {}
+
+    def row(self, key: tuple) -> list[int]:
+        counts = self.counts.get(key)
+        if counts is None:
+            counts = self.counts[key] = [0] * len(COUNT_FIELDS)
+        return counts
+
+    def add_cohort(self, day: date, row: dict):
+        self.counts[(day, *_key(row))] = [row.get(f"c_{name}", 0) for name in COUNT_FIELDS]
+
+    def add_finished(self, day: date, row: dict):
+        self.row((day, *_key(row)))[_FINISHED_POSITION] = row["c_finished"]
+
+    def add_ratings(self, day: date, row: dict):
+        counts = self.row((day, *(row[f"complaint__{name}"] for name in DIMENSIONS)))
+        for stars, position in enumerate(_RATING_POSITIONS, 1):
+            counts[position] = row[f"c_rating_{stars}"]
+
+    def tuples(self) -> list[tuple]:
+        return [(*key, *counts) for key, counts in self.counts.items()]
+
+
 def count_day(day: date, *, now: datetime) -> list[tuple]:
     """The rollup rows of one Seoul day as tuples (day, the dimensions, COUNT_FIELDS): three
     aggregate queries (the cohort received that day, the complaints finished that day, the
-    latest ratings of the cohort)."""
+    latest ratings of the cohort). What the refresh recounts, day by day."""
     start, end = day_start(day), day_start(day + timedelta(days=1))
-    handled = Q(status__in=HANDLED_STATES)
-    is_open = Q(status__in=_OPEN)
+    rows = _Rows()
     cohort = (
         Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
         .order_by()
         .values(*DIMENSIONS)
-        .annotate(
-            c_received=Count("id"),
-            c_handled=Count("id", filter=handled),
-            c_handled_on_time=Count("id", filter=handled & (Q(finished_at__lte=F("due_at")) | Q(due_at__isnull=True))),
-            c_open_now=Count("id", filter=is_open),
-            c_open_overdue=Count("id", filter=is_open & Q(due_at__lt=now)),
-            c_duplicates=Count("id", filter=Q(status=Status.DUPLICATE)),
-            c_reopened=Count("id", filter=handled & Q(answer_round__gt=1)),
-            **_histogram(day),
-        )
+        .annotate(**_cohort_counts(now=now), **_histogram(day))
     )
-    rows: dict[tuple, dict] = {}
     for row in cohort:
-        rows[_key(row)] = {name: row.get(f"c_{name}", 0) for name in COUNT_FIELDS}
+        rows.add_cohort(day, row)
     finished = (
         Complaint.objects.filter(finished_at__gte=start, finished_at__lt=end)
         .order_by()
@@ -146,25 +213,61 @@ def count_day(day: date, *, now: datetime) -> list[tuple]:
         .annotate(c_finished=Count("id"))
     )
     for row in finished:
-        rows.setdefault(_key(row), dict.fromkeys(COUNT_FIELDS, 0))["finished"] = row["c_finished"]
-    # Only the latest rating of a complaint counts (a rating per answer round): the ratings are
-    # aggregated apart, so that joining them never multiplies the cohort's counts.
-    later = Satisfaction.objects.filter(
-        complaint_id=OuterRef("complaint_id"), answer_round__gt=OuterRef("answer_round")
-    )
+        rows.add_finished(day, row)
     ratings = (
-        Satisfaction.objects.filter(complaint__received_at__gte=start, complaint__received_at__lt=end)
-        .filter(~Exists(later))
+        _latest_ratings()
+        .filter(complaint__received_at__gte=start, complaint__received_at__lt=end)
         .order_by()
         .values(*(f"complaint__{name}" for name in DIMENSIONS))
-        .annotate(**{f"c_rating_{stars}": Count("id", filter=Q(rating=stars)) for stars in range(1, 6)})
+        .annotate(**_rating_counts())
     )
     for row in ratings:
-        key = tuple(row[f"complaint__{name}"] for name in DIMENSIONS)
-        counts = rows.setdefault(key, dict.fromkeys(COUNT_FIELDS, 0))
-        for stars in range(1, 6):
-            counts[f"rating_{stars}"] = row[f"c_rating_{stars}"]
-    return [(day, *key, *(counts[name] for name in COUNT_FIELDS)) for key, counts in rows.items()]
+        rows.add_ratings(day, row)
+    return rows.tuples()
+
+
+def count_days(first: date, last: date, *, now: datetime) -> list[tuple]:
+    """The rollup rows of the Seoul days from `first` to `last` (a month of the rebuild), the
+    same tuples as `count_day` gives day by day, from the same three aggregate queries over the
+    whole span, grouped by Seoul day as well: a query set per span instead of one per day."""
+    start, end = day_start(first), day_start(last + timedelta(days=1))
+    rows = _Rows()
+    chunk = 2_000  # streamed: a month of Seoul's holds some 80,000 rows
+    cohort = (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .order_by()
+        .annotate(seoul_day=TruncDate("received_at", tzinfo=SEOUL))
+        .alias(answer_days=TruncDate("finished_at", tzinfo=SEOUL) - TruncDate("received_at", tzinfo=SEOUL))
+        .values("seoul_day", *DIMENSIONS)
+        .annotate(**_cohort_counts(now=now), **_histogram_of_days())
+    )
+    for row in cohort.iterator(chunk_size=chunk):
+        rows.add_cohort(_as_date(row["seoul_day"]), row)
+    finished = (
+        Complaint.objects.filter(finished_at__gte=start, finished_at__lt=end)
+        .order_by()
+        .annotate(seoul_day=TruncDate("finished_at", tzinfo=SEOUL))
+        .values("seoul_day", *DIMENSIONS)
+        .annotate(c_finished=Count("id"))
+    )
+    for row in finished.iterator(chunk_size=chunk):
+        rows.add_finished(_as_date(row["seoul_day"]), row)
+    ratings = (
+        _latest_ratings()
+        .filter(complaint__received_at__gte=start, complaint__received_at__lt=end)
+        .order_by()
+        .annotate(seoul_day=TruncDate("complaint__received_at", tzinfo=SEOUL))
+        .values("seoul_day", *(f"complaint__{name}" for name in DIMENSIONS))
+        .annotate(**_rating_counts())
+    )
+    for row in ratings.iterator(chunk_size=chunk):
+        rows.add_ratings(_as_date(row["seoul_day"]), row)
+    return rows.tuples()
+
+
+def _as_date(value) -> date:
+    # SQLite returns a truncated date as its ISO text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _table(model) -> str:
@@ -175,23 +278,34 @@ def _columns(model, names) -> str:
     return ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
 
 
-# A day's rows go in by executemany of plain tuples (psycopg pipelines them): at Seoul's scale a
-# day has thousands of rows of 35 counts, and bulk_create's preparation of every value took most
-# of a rebuild's time.
+# The rows go in as plain tuples by executemany (a month of Seoul's has some 80,000 rows of 35
+# counts): bulk_create's preparation of every value took most of a rebuild's time, and so did
+# Django's cursor, which binds on the client (each value turned into SQL text in Python). The
+# statements' cursor binds on the server: one INSERT prepared once, the rows pipelined.
 _DAILY_COLUMNS = ("day", *(name.removesuffix("_id") for name in DIMENSIONS), *COUNT_FIELDS)
 
 
 def _recount_day(day: date, *, now: datetime) -> int:
     """Replace the day's rows; the caller holds the state row's lock (`_locked_state`)."""
-    rows = count_day(day, now=now)
     DailyRollup.objects.filter(day=day).delete()
+    return _insert_days(count_day(day, now=now))
+
+
+def _recount_days(first: date, last: date, *, now: datetime) -> int:
+    """Replace the rows of the days from `first` to `last` (a month of the rebuild); the caller
+    holds the state row's lock."""
+    DailyRollup.objects.filter(day__gte=first, day__lte=last).delete()
+    return _insert_days(count_days(first, last, now=now))
+
+
+def _insert_days(rows: list[tuple]) -> int:
     if rows:
         placeholders = ", ".join(["%s"] * len(_DAILY_COLUMNS))
-        with connection.cursor() as cursor:
+        with statement_cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {_table(DailyRollup)} ({_columns(DailyRollup, _DAILY_COLUMNS)}) "  # noqa: S608 -- our names
                 f"VALUES ({placeholders})",
-                [(connection.ops.adapt_datefield_value(row[0]), *row[1:]) for row in rows],
+                ((connection.ops.adapt_datefield_value(row[0]), *row[1:]) for row in rows),
             )  # fmt: skip
     return len(rows)
 
@@ -251,14 +365,12 @@ def rollups_rebuild(
         kept_months = Q(month__gte=month, month__lte=last_month)
         months = (last_month.year - month.year) * 12 + last_month.month - month.month + 1
         while month <= last_day:
+            month_last = min(next_month(month) - timedelta(days=1), last_day)
             with transaction.atomic():
                 _locked_state()
-                day = month
-                while day < next_month(month) and day <= last_day:
-                    report.daily_rows += _recount_day(day, now=now)
-                    report.days.append(day)
-                    day += timedelta(days=1)
+                report.daily_rows += _recount_days(month, month_last, now=now)
                 report.monthly_rows += _resum_month(month)
+            report.days += [month + timedelta(days=offset) for offset in range((month_last - month).days + 1)]
             report.months.append(month)
             if progress is not None:
                 progress(f"{month:%Y-%m}: {report.daily_rows} daily rows, {report.monthly_rows} monthly rows, "

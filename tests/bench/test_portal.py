@@ -70,6 +70,26 @@ def test_every_channel_runs_100_times_smaller_with_the_floors():
     assert analysis.scale == pytest.approx(0.001) and analysis.max_ratio == 2.0
 
 
+def test_the_small_scale_times_less_work_and_the_options_still_decide():
+    small = portal.build_parser().parse_args(["--scale", "small"])
+    voting = portal.channel_args("voting", small)
+    assert (voting.requests, voting.rounds, voting.load_seconds, voting.load_rounds) == (16, 1, 5, 1)
+    assert (voting.warmup, small.front_end_runs) == (2, 2)
+    assert portal.channel_args("analysis", small).requests == 16  # its scale is a tenth: still the small effort
+    seoul_args = portal.build_parser().parse_args([])
+    seoul = portal.channel_args("voting", seoul_args)
+    assert (seoul.requests, seoul.rounds, seoul.load_seconds, seoul.load_rounds) == (60, 3, 15, 5)
+    assert (seoul.warmup, seoul_args.front_end_runs) == (5, 3)
+    between = portal.channel_args("voting", portal.build_parser().parse_args(["--scale", "0.05"]))
+    assert between.requests == 60
+    chosen = portal.build_parser().parse_args(["--scale", "small", "--requests", "30", "--load-rounds", "4"])
+    voting = portal.channel_args("voting", chosen)
+    assert (voting.requests, voting.rounds, voting.load_seconds, voting.load_rounds) == (30, 1, 5, 4)
+    shown = " ".join(portal.build_parser().format_help().split())
+    assert "(default: 60; 16 at --scale small or under)" in shown
+    assert "(default: 15; 5 at --scale small or under)" in shown
+
+
 def test_the_runner_refuses_an_unknown_channel():
     with pytest.raises(SystemExit):
         portal.build_parser().parse_args(["--channel", "weather"])
@@ -177,6 +197,77 @@ def test_the_table_csv_and_chart_hold_every_row(tmp_path):
     svg = ET.fromstring(portal.chart_svg(rows, title="test <run>"))
     assert len(svg.findall("{http://www.w3.org/2000/svg}rect")) == 3  # one bar per ratio
     assert "test <run>" in "".join(svg.itertext())
+
+
+# --- The run's exit status ----------------------------------------------------------------------
+
+
+GOOD_DISPATCH = {
+    "messages": 1_000, "workers": 2, "wall_seconds": 4.0, "achieved_rate": 280.0, "rate": 300, "rate_ratio": 280 / 300,
+    "lost": 0, "doubled": 0, "strangers": 0, "garbled": 0, "timed_out": False, "rate_limited": 0, "memory": [],
+}  # fmt: skip
+GOOD_PAGE = {
+    "path": "/", "bytes_without_fonts": 200 * 1024, "total_bytes": 420 * 1024, "requests": 9, "fcp_ms": 1_500,
+    "lcp_ms": 2_000, "static_files": 20, "static_problems": [], "font_problems": [],
+}  # fmt: skip
+
+
+@pytest.fixture
+def parts(monkeypatch, tmp_path):
+    """The run's parts replaced by canned outcomes (no database, no servers): `parts[channel]`
+    is a channel's verdicts, or an exception it raises."""
+    import bench.run
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    monkeypatch.setattr(portal, "RESULTS", tmp_path)
+    monkeypatch.setattr(portal, "migrated_template", lambda url: "seoul_portal_bench_template")
+    monkeypatch.setattr(bench.run, "drop_database", lambda url, name: None)
+    outcomes = {channel: [verdict("results")] for channel in portal.CHANNELS}
+
+    def run_channel(args):
+        outcome = outcomes[args.channel]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return channel_run(args.channel, verdicts=outcome)
+
+    monkeypatch.setattr(bench.run, "run_channel", run_channel)
+    monkeypatch.setattr(portal, "dispatch_step", lambda url, args, template=None: GOOD_DISPATCH)
+    monkeypatch.setattr(portal, "front_end_step", lambda url, args, template=None: [GOOD_PAGE])
+    return outcomes
+
+
+def test_a_missed_target_exits_1_only_with_strict(parts, capsys):
+    parts["voting"] = [verdict("results"), verdict("slow", big=30.0)]
+    assert portal.run(portal.build_parser().parse_args(["--scale", "small"])) == 0
+    out = capsys.readouterr().out
+    assert "MISSED" in out and "Targets missed: voting.slow (not fatal without --strict)" in out
+    assert "Time per part: proposals " in out and "front end " in out
+    assert portal.run(portal.build_parser().parse_args(["--scale", "small", "--strict"])) == 1
+
+
+def test_what_noise_cannot_cause_exits_1(parts, capsys):
+    parts["complaints"] = [verdict("queue", queries=(24, 24, 25))]
+    assert portal.run(portal.build_parser().parse_args(["--scale", "small"])) == 1
+    assert "FAILED (what noise cannot cause): complaints.queue" in capsys.readouterr().out
+
+
+def test_a_part_that_could_not_be_measured_fails_hard_and_the_others_still_print(parts, monkeypatch, capsys):
+    from bench.run import BenchError
+
+    parts["budgeting"] = BenchError("seeding seoul_portal_bench_budgeting_big failed (exit status 1).")
+
+    def no_browser(url, args, template=None):
+        raise RuntimeError("no Chromium")
+
+    monkeypatch.setattr(portal, "front_end_step", no_browser)
+    assert portal.run(portal.build_parser().parse_args(["--scale", "small"])) == 1
+    out = capsys.readouterr().out
+    assert "not measured: BenchError: seeding seoul_portal_bench_budgeting_big failed" in out
+    assert "not measured: RuntimeError: no Chromium" in out
+    # Every other part's figures are in the table.
+    for name in ("proposals.results", "voting.results", "complaints.results", "analysis.results", "notifications.sms"):
+        assert name in out
+    assert "FAILED (what noise cannot cause): budgeting, front end" in out
 
 
 # --- Peak memory from /proc ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 filed and handled through the services at explicit moments (freezegun keeps `updated_at`, which
 the database sets from the clock, in step with the services' `now`)."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -20,7 +20,7 @@ from complaints.services.handling import (
     complaint_reopen,
     complaint_transfer,
 )
-from complaints.services.rollups import OVERLAP, rollups_rebuild, rollups_refresh
+from complaints.services.rollups import OVERLAP, count_day, count_days, rollups_rebuild, rollups_refresh
 from seoul_portal import progress
 
 from .rollup_scenario import daily_table, day_counts, nonzero, seoul
@@ -101,6 +101,68 @@ def test_months_are_the_sums_of_their_days(file_complaint, roads_official, park_
         received=Sum("received"), finished=Sum("finished")
     )
     assert september == {"received": 3, "finished": 2}
+
+
+def test_a_months_rows_counted_at_once_are_its_days_rows_counted_one_by_one(
+    file_complaint, roads_official, parks_official, citizen, park_suggestion
+):  # fmt: skip
+    """The rebuild counts a month in one query set grouped by Seoul day (count_days); the refresh
+    counts a day at a time (count_day): on the edges of Seoul days (00:00 there is 15:00 UTC the
+    day before) both must give the same rows, durations and ratings included."""
+    answered_after = [
+        # (received, answered): across midnight, within a day, two weeks, 3 weeks, more than 60 days.
+        (seoul(2026, 10, 14, 23, 59), seoul(2026, 10, 15, 0, 0)),
+        (seoul(2026, 10, 15, 0, 0), seoul(2026, 10, 15, 23, 59)),
+        (seoul(2026, 10, 15, 8, 59), seoul(2026, 10, 29, 23, 59)),  # 23:59 UTC on the 14th
+        (seoul(2026, 10, 1, 0, 0), seoul(2026, 10, 22, 9)),
+        (seoul(2026, 10, 2, 10), seoul(2026, 12, 5, 10)),
+        (seoul(2026, 9, 30, 23, 59), seoul(2026, 10, 1, 0, 0)),  # finished in October, received in September
+        (seoul(2026, 10, 31, 23, 59), seoul(2026, 11, 1, 0, 0)),
+    ]
+    answered = []
+    for received, at in answered_after:
+        complaint = _file(file_complaint, received)
+        answered.append(_at(at, complaint_answer, actor=roads_official, complaint=complaint, answer="보수"))
+    # Ratings: the latest of two answer rounds counts; one reopened and answered again.
+    _at(seoul(2026, 10, 16), complaint_rate, actor=citizen, complaint=answered[0], rating=2)
+    reopened = _at(seoul(2026, 10, 16, 1), complaint_reopen, actor=citizen, complaint=answered[0],
+                   reason="그대로입니다.")  # fmt: skip
+    again = _at(seoul(2026, 10, 17), complaint_answer, actor=roads_official, complaint=reopened, answer="다시 보수")
+    _at(seoul(2026, 10, 18), complaint_rate, actor=citizen, complaint=again, rating=5)
+    _at(seoul(2026, 10, 16), complaint_rate, actor=citizen, complaint=answered[1], rating=4)
+    # Open (one overdue by `now`), a duplicate, a rejection, another unit and channel.
+    _file(file_complaint, seoul(2026, 10, 20, 23, 59))
+    _file(file_complaint, seoul(2026, 10, 31, 0, 0))
+    merged = _file(file_complaint, seoul(2026, 10, 15, 12))
+    _at(seoul(2026, 10, 16, 0, 0), complaint_mark_duplicate, actor=roads_official, complaint=merged,
+        original=answered[1])  # fmt: skip
+    refused = _file(file_complaint, seoul(2026, 10, 21, 0, 1), category=park_suggestion, location=None,
+                    channel="phone")  # fmt: skip
+    _at(seoul(2026, 10, 21, 23, 59), complaint_reject, actor=parks_official, complaint=refused,
+        reason="사유지입니다.", remedy="행정심판")  # fmt: skip
+    now = seoul(2026, 12, 10, 12)
+    october = [date(2026, 10, 1) + timedelta(days=offset) for offset in range(31)]
+
+    by_month = count_days(october[0], october[-1], now=now)
+    by_day = [row for day in october for row in count_day(day, now=now)]
+    assert sorted(by_month, key=repr) == sorted(by_day, key=repr)
+    assert len({row[0] for row in by_day}) >= 8  # complaints on several days
+    fields = ("day", "category_id", "district_id", "channel", "unit_id", *COUNT_FIELDS)
+    totals = {name: sum(row[fields.index(name)] for row in by_month) for name in COUNT_FIELDS}
+    # Finished in October: the first (its second answer, on the 17th: 3 days), the second, the
+    # third, the fourth, September's last, the duplicate and the refusal; late: the third, the
+    # fourth and the fifth (answered in December: more than 60 days).
+    assert nonzero(totals) == {
+        "received": 10, "finished": 7, "handled": 7, "handled_on_time": 4, "open_now": 2, "open_overdue": 2,
+        "duplicates": 1, "reopened": 1, "rating_4": 1, "rating_5": 1, "days_0": 2, "days_1": 1, "days_3": 1,
+        "days_14": 1, "days_21": 1, "days_more": 1,
+    }  # fmt: skip
+    # A span's rows stop at its edges: a day's and a month's first and last Seoul moments.
+    assert count_days(date(2026, 10, 15), date(2026, 10, 15), now=now) == count_day(date(2026, 10, 15), now=now)
+
+    # What the month-wise rebuild writes is the day-wise count; the same as a refresh would write.
+    rollups_rebuild(now=now)
+    assert [row for row in daily_table() if row[0].month == 10] == sorted(by_day, key=repr)
 
 
 def test_refresh_follows_answers_reopenings_transfers_and_deadlines(
@@ -390,7 +452,8 @@ def test_a_recount_while_a_rebuild_holds_the_same_day_waits_for_it(
     # A change the refresh must recount: the answer finishes the complaint on 1 October.
     _at(seoul(2026, 10, 1, 15), complaint_answer, actor=roads_official, complaint=complaint, answer="보수")
     pause = Pause("first")
-    monkeypatch.setattr(rollups, "_recount_day", pause.wrap(rollups._recount_day))
+    # The rebuild (the first) is held just after it wrote October's days.
+    monkeypatch.setattr(rollups, "_recount_days", pause.wrap(rollups._recount_days))
     calls = {"rebuild": lambda: rollups_rebuild(now=seoul(2026, 10, 2)),
              "refresh": lambda: rollups_refresh(now=seoul(2026, 10, 2))}  # fmt: skip
     outcome = _race(calls["rebuild"], calls[second], pause)
