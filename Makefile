@@ -65,8 +65,9 @@ worker-bulk: install
 # load through gunicorn driven by wrk (apt-get install -y wrk) beside two floors (a constant view and the
 # ballot's SQL alone), notification dispatch by two Celery workers, peak memory, and the front end in
 # headless Chromium; one table, also as CSV and SVG in bench/results/. SCALE=seoul (the default), small
-# (CI: exits 1 only on what noise cannot cause) or a factor such as 0.05; BENCH_ARGS passes more
-# options (e.g. --keep, --strict, --no-load, --channel voting).
+# (CI, after `make test`: less timed work, about 10 minutes on 2 CPUs; exits 1 only on what noise
+# cannot cause) or a factor such as 0.05; BENCH_ARGS passes more options (e.g. --keep, --strict,
+# --no-load, --channel voting, --requests 60).
 # CHANNEL=proposals|voting|budgeting|complaints|analysis runs one channel alone (bench/run.py): its own
 # sizes and ratios (voting and complaints: 1,000,000 vs 1,000; analysis: 10,000,000 complaints vs
 # 10,000 within 2x, seeded in chunks, BENCH_ARGS="--resume --keep" continues an interrupted seeding).
