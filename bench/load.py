@@ -209,6 +209,34 @@ def round_rate(result) -> float:
     return result["ok"] / (result["duration_us"] / 1e6) if result["duration_us"] else 0.0
 
 
+def publishing_environment(broker_url: str, queue: str) -> dict:
+    """A server that publishes its tasks to the broker, as production's do, to the run's own queues
+    (bench/intake_settings.py routes every task to `queue` or a queue named after it)."""
+    return {"CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_BROKER_URL": broker_url, "BENCH_TASK_QUEUE": queue}
+
+
+def published_queues(queue: str) -> dict[str, str]:
+    """Production's queue names (the default and each route's) and the run's own for each."""
+    from django.conf import settings
+
+    routed = sorted({route["queue"] for route in settings.CELERY_TASK_ROUTES.values()})
+    return {"celery": queue, **{name: f"{queue}.{name}" for name in routed}}
+
+
+def collect_published(broker_url: str, queue: str, *, write=print) -> dict[str, int]:
+    """How many tasks the servers published to each queue, which are then deleted (no worker of
+    the run takes them: they belong to datasets measured once)."""
+    from bench.broker import delete_queue, queue_length
+
+    counts = {}
+    for name, run_queue in published_queues(queue).items():
+        counts[name] = queue_length(broker_url, run_queue)
+        delete_queue(broker_url, run_queue)
+    published = ", ".join(f"{name} {count:,}" for name, count in counts.items() if count) or "none"
+    write(f"    tasks published to the broker, as in production (no worker here; deleted): {published}")
+    return counts
+
+
 def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
     from django.db import connections
 
@@ -224,9 +252,16 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
     results = {variant.name: {"describe": variant.describe, "warmup": None, "rounds": []} for variant in variants}
     accepted, sent = dict.fromkeys(results, 0), dict.fromkeys(results, 0)
     rates = {}
+    broker_url = env.get("CELERY_BROKER_URL") or env.get("REDIS_URL")
+    task_queues = {
+        variant.name: f"bench-load-{os.getpid()}-{scenario.name}-{variant.name}"
+        for variant in variants
+        if variant.publishes_tasks and broker_url
+    }
     try:
         for server in servers:
-            server.start(env)
+            queue = task_queues.get(server.variant.name)
+            server.start({**env, **publishing_environment(broker_url, queue)} if queue else env)
         write(
             f"    servers up: {', '.join(f'{s.variant.name} on port {s.port}' for s in servers)}; gunicorn "
             f"{args.workers} {args.worker_class} workers x {args.threads} threads, wrk {args.connections} connections"
@@ -288,6 +323,8 @@ def run_scenario(scenario, context, *, wrk, env, args, workdir, write=print):
             if server.variant.name in results:
                 results[server.variant.name]["memory"] = server.peak_memory()
             server.stop()
+        for name, queue in task_queues.items():
+            results[name]["tasks_published"] = collect_published(broker_url, queue, write=write)
     problems = scenario.check(context, {"accepted": sum(accepted.values()), "sent": sum(sent.values())})
     for problem in problems:
         write(f"    CHECK FAILED: {problem}")

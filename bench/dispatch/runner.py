@@ -49,6 +49,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.broker import delete_queue, queue_length
 from bench.run import (
     DATABASE_PREFIX,
     ROOT,
@@ -164,22 +165,6 @@ def wait_ready(process: subprocess.Popen, log: Path, *, timeout=120.0):
         if time.monotonic() > deadline:
             raise BenchError(f"A worker was not ready within {timeout:.0f} s: {_log_tail(log)}")
         time.sleep(0.2)
-
-
-def queue_keys(queue: str) -> list[str]:
-    """The broker's keys of the run's queue: the list, and kombu's binding of it (named one way
-    or the other by kombu's versions). The rest of the Redis database is not ours."""
-    return [queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"]
-
-
-def delete_queue(redis_url: str, queue: str):
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        client.delete(*queue_keys(queue))
-    finally:
-        client.close()
 
 
 def postgres_backends(connection, name) -> list[int]:
@@ -393,19 +378,6 @@ SWEEP_ENQUEUED = re.compile(r"enqueued: (\d+)")
 def sweep_republished(log: Path) -> int:
     """Delivery tasks the sweep published (again) during the run, from its report lines."""
     return sum(int(count) for count in SWEEP_ENQUEUED.findall(_log_tail(log, size=10**8)))
-
-
-def queue_length(redis_url: str, queue: str) -> int:
-    """Tasks still queued: at the end of a run, those the sweep published again for rows sent since."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        # The queue and its priorities' lists (kombu's Redis transport: "<queue>\x06\x16<priority>"),
-        # where the mass send's batches wait (notifications.dispatch.MASS_SEND_PRIORITY).
-        return sum(client.llen(queue if step == 0 else f"{queue}\x06\x16{step}") for step in (0, 3, 6, 9))
-    finally:
-        client.close()
 
 
 def row_counts_from(rows) -> dict:

@@ -38,6 +38,10 @@ class LoadVariant:
     settings: str  # DJANGO_SETTINGS_MODULE of the server
     ready_path: str  # answers (any status) once the server is up
     environment: dict = field(default_factory=dict)  # more environment variables for the server
+    # The server publishes its tasks to a broker, as production's does, rather than running them in
+    # the request: to queues of the run's own that no worker reads (bench/load.py counts and deletes
+    # them), when the load has a Redis; eagerly otherwise.
+    publishes_tasks: bool = False
 
 
 @dataclass(frozen=True)

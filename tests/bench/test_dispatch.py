@@ -14,12 +14,12 @@ import time
 import pytest
 from twilio.http.http_client import TwilioHttpClient
 
+from bench.broker import queue_keys
 from bench.dispatch import format_report, judge, run_dispatch
 from bench.dispatch.outbox import CYCLE, KIND, body_digest, voter_key, write_outbox
 from bench.dispatch.processes import ProcessSampler, children_by_parent, descendants
 from bench.dispatch.provider import FakeTwilioServer, TokenBucket, default_burst
 from bench.dispatch.report import outcome
-from bench.dispatch.runner import queue_keys
 from bench.dispatch.worker import loopback_url, point_twilio_at
 from citizens.models import Citizen
 from notifications.backends import SendError
@@ -292,22 +292,6 @@ def test_a_tree_is_measured_with_its_children():
 
 # --- End to end -------------------------------------------------------------------------------------
 
-
-
-@pytest.fixture
-def broker_url(tmp_path):
-    """REDIS_URL (the test settings' Redis) or, without one, a private redis-server."""
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    from tests.integration.conftest import RedisServer
-
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.mark.postgres

@@ -149,7 +149,14 @@ def test_the_sizes_and_the_runner_s_datasets():
     }  # fmt: skip
     assert scaled("budgeting", 0.01)["voters"] == 400 and scaled("budgeting", 0.01)["project_votes"] == 4_000
     sets = datasets(1.0, 100, "budgeting")
-    assert [dataset["roles"] for dataset in sets] == [["baseline", "small"], ["big"]]
+    assert [dataset["roles"] for dataset in sets] == [["baseline"], ["small"], ["big"]]
+    assert [scaled("budgeting", dataset["factor"])["voters"] for dataset in sets] == [40, 400, 40_000]
+    # `make bench SCALE=small` compares 400 voters with 40, not 400 with itself.
+    small = datasets(0.01, 100, "budgeting")
+    assert [(dataset["roles"], scaled("budgeting", dataset["factor"])["voters"]) for dataset in small] == [
+        (["baseline", "small"], 40),
+        (["big"], 400),
+    ]
     seeder = BudgetingSeeder()
     sizes = seeder.sizes({"voters": 50, "no_ledger": True}, scale=1.0)
     assert sizes == {"voters": 50, "project_votes": 500, "city_projects": 100, "district_projects": 10, "ledger": False}
