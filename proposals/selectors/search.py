@@ -4,10 +4,14 @@ Korean runs words together ("심야버스노선") and is spaced loosely ("야간
 word is searched as a substring of the text with its spaces removed, never as a whole token. On
 PostgreSQL the test is `replace(col, ' ', '') ILIKE`, which the trigram GIN indexes of migration
 0004 serve (Django's `icontains` is `UPPER(x) LIKE UPPER(y)` there, which no index serves);
-trigram similarity then ranks the matches. SQLite has no such index: plain substring matching,
-ranked by how many words the title holds.
+trigram similarity then ranks the matches. A two-letter word holds no trigram: the index of its
+character pairs (migration 0006) finds the proposals that hold its pair, and the ILIKE decides.
+SQLite has no such index: plain substring matching, ranked by how many words the title holds.
 """
 
+import re
+
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
@@ -41,6 +45,19 @@ class WithoutSpaces(Func):
 
     template = "replace(%(expressions)s, ' ', '')"
     output_field = TextField()
+
+
+class Bigrams(Func):
+    """The distinct character pairs of a proposal's title and body, spaces removed and lower-cased:
+    the expression the GIN index of migration 0006 holds."""
+
+    function = "proposal_bigrams"
+    output_field = ArrayField(TextField())
+
+
+# Words the pair index may answer for: Hangul, Latin letters and digits, whose lower case Python
+# and PostgreSQL agree on (a word the index cannot vouch for is matched by the ILIKE alone).
+PAIRABLE = re.compile(r"[0-9a-z\uac00-\ud7a3\u3131-\u318e]{2}")
 
 
 def uses_trigrams() -> bool:
@@ -82,6 +99,8 @@ def proposal_search(proposals: QuerySet, text) -> QuerySet:
     if not words:
         return proposals
     for word in words:
+        if uses_trigrams() and PAIRABLE.fullmatch(word.lower()):
+            proposals = proposals.alias(bigrams=Bigrams(F("title"), F("body"))).filter(bigrams__contains=[word.lower()])
         proposals = proposals.filter(Q(_contains("title", word)) | Q(_contains("body", word)))
     rank = _words_in_title(words)
     if uses_trigrams():

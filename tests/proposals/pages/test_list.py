@@ -217,3 +217,31 @@ def test_a_short_list_shows_its_count(client, make_proposal, monkeypatch):
     page = get(client).content.decode()
 
     assert "2 proposals" in page and "More than" not in page
+
+
+@pytest.mark.parametrize(("title", "query"), [("CCTV 설치 요청", "cc"), ("CCTV 설치 요청", "Tv"), ("バス停の屋根", "バス")])
+def test_two_letter_words_of_any_script_and_case_are_found(client, make_proposal, title, query):
+    make_proposal(title=title, body="본문")
+    make_proposal(title="공원 산책로 조명 설치", body="밤에 어둡습니다.")
+    assert titles(get(client, q=query)) == [title]
+
+
+def test_a_two_letter_word_across_title_and_body_is_no_match(client, make_proposal):
+    # The pair index runs title and body together ("...확대" + "심야..." holds "대심"); the ILIKE drops it.
+    make_proposal(title="노선 확대", body="심야 운행")
+    assert titles(get(client, q="대심")) == []
+    assert titles(get(client, q="선확")) == ["노선 확대"]
+
+
+@pytest.mark.postgres
+def test_a_two_letter_search_is_served_by_the_pair_index(make_proposal):
+    from proposals.selectors.proposals import proposal_list
+
+    make_proposal(title="심야 버스 노선 확대")
+    queryset = proposal_list(text="버스")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row is otherwise read whole
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan on proposal_bigrams" in plan
