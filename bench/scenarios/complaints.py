@@ -55,6 +55,8 @@ INTAKE_SETTINGS = "bench.intake_settings"
 # The confirmation page a filed complaint's form redirects to (a Lua pattern for wrk).
 FILED_PATTERN = "^/complaints/%d%d%d%d%-%d+/filed/$"
 OPEN311_PAGE_SIZE_FILTERED = 20
+# The channel the fewest complaints come by (bench/seeding/complaints.py CHANNELS: 4 %).
+RARE_CHANNEL = "email"
 # Reporters' phones of the Open311 load: 010-0040-0000 …, a range no carrier issues (nor the seed uses).
 LOAD_PHONE_FIRST = 40 * 10_000
 LOAD_PHONES = 100_000
@@ -111,6 +113,14 @@ def _queue(context):
     return reverse("admin:complaints_complaint_changelist")
 
 
+def _queue_channel(context):
+    return _queue(context) + "?" + urlencode({"channel__exact": RARE_CHANNEL})
+
+
+def _queue_mine(context):
+    return _queue(context) + "?" + urlencode({"assigned": "me"})
+
+
 def _list(context):
     return reverse("complaints:list")
 
@@ -141,6 +151,11 @@ SCENARIOS = [
         "queue", "the officials' queue of the busiest unit (admin complaint changelist)", _queue,
         before_each=_sign_in_official,
     ),  # fmt: skip
+    Scenario(
+        "queue_channel", f"... filtered by the rarest channel (channel={RARE_CHANNEL})", _queue_channel,
+        before_each=_sign_in_official,
+    ),  # fmt: skip
+    Scenario("queue_mine", "... the official's own assignments (assigned=me)", _queue_mine, before_each=_sign_in_official),
     Scenario("list", "the public list, first page (complaints:list)", _list),
     Scenario("list_category", "the public list filtered by the busiest category", _list_category),
     Scenario(

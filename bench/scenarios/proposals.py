@@ -16,6 +16,9 @@ from . import Scenario
 
 # A two-letter word (most Korean words are): no whole trigram in the pattern, no index.
 SHORT_SEARCH_WORD = "버스"
+# A stage whose proposals are months old (a debate closed): newest first, the list's page of it
+# lies behind every newer proposal of the other stages.
+STAGE = "debate_closed"
 
 
 def _search_word(context):
@@ -113,6 +116,7 @@ SCENARIOS = [
     Scenario("list", "list page, newest first (proposals:index)", _index()),
     Scenario("list_supported", "list sorted by most supported", _index({"sort": "supported"})),
     Scenario("list_closing", "list sorted by closing soon", _index({"sort": "closing"})),
+    Scenario("list_stage", f"list of one stage, newest first (status={STAGE})", _index({"status": STAGE})),
     Scenario("list_search", "list searched for a 3-letter word (q=자전거)", _index({"q": _search_word})),
     Scenario(
         "list_search_sorted",

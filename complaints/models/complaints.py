@@ -160,6 +160,12 @@ class Complaint(models.Model):
             models.Index(fields=["unit", "status", "due_at"], name="complaint_unit_queue"),
             # ... and newest first, the back office's default order.
             models.Index(fields=["unit", "-received_at", "-id"], name="complaint_unit_recent"),
+            # ... filtered by a channel: without it the newest-first walk passes every complaint of
+            # the other channels and units first (at 1,000,000 complaints, 5.7 ms for a busy unit's
+            # e-mail ones, growing with the table; 0.4 ms with it). An official's own assignments
+            # need none: PostgreSQL keeps walking the newest (2.2 ms at 1,000,000) even when
+            # offered an index on the assignee, and a third of a unit's complaints are each official's.
+            models.Index(fields=["unit", "channel", "-received_at", "-id"], name="complaint_unit_channel_recent"),
             # "Someone already reported this": open complaints of a category in a box around a pin.
             models.Index(
                 fields=["category", "latitude", "longitude"], name="complaint_open_nearby",

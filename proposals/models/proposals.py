@@ -140,6 +140,9 @@ class Proposal(models.Model):
             models.Index(
                 F("published_at").desc(), F("id").desc(), condition=~Q(status="draft"), name="proposal_public_newest"
             ),
+            # ... of one stage: without it the newest-first walk passes every proposal of the other
+            # stages first (10 ms for "debate closed" at 100k, whose proposals are months old).
+            models.Index(F("status"), F("published_at").desc(), F("id").desc(), name="proposal_stage_newest"),
         ]
         constraints = [
             models.CheckConstraint(name="proposal_support_count_not_negative", condition=Q(support_count__gte=0)),

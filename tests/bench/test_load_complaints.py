@@ -51,7 +51,7 @@ def post(line):
 def test_complaints_is_in_the_registries():
     module = channel_scenarios("complaints")
     assert {scenario.name for scenario in module.SCENARIOS} == {
-        "queue", "list", "list_category", "track", "tracked", "open311", "open311_service",
+        "queue", "queue_channel", "queue_mine", "list", "list_category", "track", "tracked", "open311", "open311_service",
     }  # fmt: skip
     assert [load.name for load in module.LOAD] == ["web_form", "open311_post"]
     assert all(len(load.variants) == 1 and load.min_ratio is None for load in module.LOAD)
