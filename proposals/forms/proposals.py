@@ -26,6 +26,7 @@ def category_name(category) -> str:
 
 SORT_CHOICES = [
     ("", _("Best match, or newest")),
+    ("relevance", _("Best match")),
     ("newest", _("Newest")),
     ("supported", _("Most supported")),
     ("closing", _("Closing soon")),

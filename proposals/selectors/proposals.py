@@ -41,9 +41,10 @@ def _for_cards(proposals: QuerySet) -> QuerySet:
     )
 
 
-def proposal_list(*, text="", status=None, category_slug=None, district=None, sort=None) -> QuerySet:
+def proposal_list(*, text="", status=None, category_slug=None, district=None, sort=None, pair_index=True) -> QuerySet:
     """The public list: filtered, searched and sorted. `district` is a district code or CITY_WIDE.
-    Without a sort, a search is ordered by relevance and the rest newest first."""
+    Without a sort, a search is ordered by relevance and the rest newest first. `pair_index`: see
+    `proposal_search`."""
     proposals = public_proposals()
     if status:
         proposals = proposals.filter(status=status)
@@ -53,7 +54,7 @@ def proposal_list(*, text="", status=None, category_slug=None, district=None, so
         proposals = proposals.filter(district__isnull=True)
     elif district:
         proposals = proposals.filter(district_id=district)
-    searched = proposal_search(proposals, text)
+    searched = proposal_search(proposals, text, pair_index=pair_index)
     ranked = searched is not proposals
     proposals = _for_cards(searched)
     if sort not in SORTS or (sort == "relevance" and not ranked):

@@ -235,13 +235,57 @@ def test_a_two_letter_word_across_title_and_body_is_no_match(client, make_propos
 
 @pytest.mark.postgres
 def test_a_two_letter_search_is_served_by_the_pair_index(make_proposal):
-    from proposals.selectors.proposals import proposal_list
+    from proposals.selectors.search import proposal_search
 
     make_proposal(title="심야 버스 노선 확대")
-    queryset = proposal_list(text="버스")
+    queryset = proposal_search(Proposal.objects.all(), "버스").values("pk")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row is otherwise read whole
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Scan on proposal_bigrams" in plan
+    assert "Index Scan on proposal_search_pairs" in plan
+
+
+def test_past_the_cap_a_search_lists_the_newest_matches_and_says_so(client, make_proposal, monkeypatch):
+    from seoul_portal.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    now = timezone.now()
+    # The title match ranks first by relevance; it is the oldest.
+    make_proposal(title="버스 정류장 그늘막", body="본문", published_at=now - timedelta(days=9))
+    for number in range(3):
+        make_proposal(title=f"공원 조명 {number}", body="버스 정류장 근처", published_at=now - timedelta(days=number))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, q="버스")
+
+    assert titles(response) == ["공원 조명 0", "공원 조명 1", "공원 조명 2"]
+    assert "the newest are listed first" in response.content.decode()
+    assert len(queries) <= 4  # categories, districts, the capped count and the page
+    ranked = get(client, q="버스", sort="relevance")
+    assert titles(ranked)[0] == "버스 정류장 그늘막"
+    assert "the newest are listed first" not in ranked.content.decode()
+
+
+def test_under_the_cap_a_search_is_ranked_by_relevance(client, make_proposal, monkeypatch):
+    from seoul_portal.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    now = timezone.now()
+    make_proposal(title="버스 정류장 그늘막", body="본문", published_at=now - timedelta(days=9))
+    make_proposal(title="공원 조명", body="버스 정류장 근처", published_at=now)
+    response = get(client, q="버스")
+    assert titles(response) == ["버스 정류장 그늘막", "공원 조명"]
+    assert "the newest are listed first" not in response.content.decode()
+
+
+def test_the_newest_first_notice_is_in_korean(client, make_proposal, monkeypatch):
+    from seoul_portal.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 1)
+    make_proposal(title="버스 하나", body="본문")
+    make_proposal(title="버스 둘", body="본문")
+    with translation.override("ko"):
+        page = client.get(reverse("proposals:index"), {"q": "버스"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "최신순으로 보여 드립니다" in page
