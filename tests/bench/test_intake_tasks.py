@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from celery import Celery
 from django.conf import settings
+from kombu import Connection, Queue
 
 from bench import load as bench_load
 from bench.broker import queue_keys
@@ -19,6 +19,7 @@ RUN_QUEUE = "bench-load-test-web_form-portal"
 SHOW_SETTINGS = """
 import json
 from django.conf import settings
+from kombu import Connection, Queue
 print(json.dumps({
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "broker": settings.CELERY_BROKER_URL,
@@ -70,16 +71,25 @@ def test_the_published_tasks_are_counted_at_every_priority_then_deleted(broker_u
     import redis
 
     queue = f"{RUN_QUEUE}-{os.getpid()}"
-    app = Celery("intake-test", broker=broker_url)
-    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    try:
+    # Published as Celery publishes (kombu's Redis transport), on a connection of the test's own:
+    # kombu's producer pools are shared per broker, and another test may have closed them.
+    with Connection(broker_url, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS) as connection:
+        producer = connection.Producer()
+
+        def publish(task, routed_to, **options):
+            producer.publish({"task": task}, routing_key=routed_to, declare=[Queue(routed_to)], **options)
+
         # A receipt's SMS at the default priority, a mass send's batch at the highest step, and a
         # routing suggestion on the text queue: what the intake's servers publish.
-        app.send_task("notifications.tasks.deliver_notification", args=[1], queue=queue)
-        app.send_task("notifications.tasks.deliver_notifications", args=[[1, 2]], queue=queue, priority=9)
-        app.send_task("complaints.tasks.suggest_unit", args=[1], queue=f"{queue}.text")
+        publish("notifications.tasks.deliver_notification", queue)
+        publish("notifications.tasks.deliver_notifications", queue, priority=9)
+        publish("complaints.tasks.suggest_unit", f"{queue}.text")
+    client = redis.Redis.from_url(broker_url)
+    try:
+        # The batch waits in kombu's list of its priority, which the count must include.
+        assert client.llen(queue) == 1 and client.llen(f"{queue}\x06\x169") == 1
     finally:
-        app.close()
+        client.close()
     lines = []
     counts = bench_load.collect_published(broker_url, queue, write=lines.append)
     assert counts["celery"] == 2 and counts["text"] == 1 and counts["bulk"] == 0
