@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from citizens.access import participant_required
 from citizens.models import District
 from seoul_portal.channels import channel_by_slug
-from seoul_portal.pagination import CappedCountPaginator
 from seoul_portal.replica import reads_from_replica
 
 from ..errors import ProposalError
@@ -38,7 +37,7 @@ from ..selectors.proposals import (
     days_overdue,
     open_data_rows,
     proposal_detail,
-    proposal_list,
+    proposal_list_page,
     proposal_timeline,
     proposals_awaiting_answer,
     proposer_pseudonym,
@@ -96,25 +95,16 @@ def index(request):
     districts = list(District.objects.defer("boundary").order_by("name_ko"))  # the map shapes are heavy
     form = ProposalFilterForm(request.GET or None, categories=categories, districts=districts)
     filters = form.valid_filters()
-    listed = {
-        "text": filters["q"] or "",
-        "status": filters["status"],
-        "category_slug": filters["category"],
-        "district": filters["district"],
-    }
-    proposals = proposal_list(**listed, sort=filters["sort"])
-    # Counted up to a cap: a full count of 100,000 proposals (or of a search's matches) was most of
-    # the page's time, and pages past the cap's are not offered (no deep OFFSET either).
-    paginator = CappedCountPaginator(proposals, PAGE_SIZE)
-    newest_instead = bool(filters["q"]) and not filters["sort"] and paginator.capped
-    if newest_instead:
-        # Ranking by relevance reads every match, and a common word matches a share of all the
-        # proposals (7,745 of 100,000 hold "버스": 123 ms, against 37 ms at 1,000). Past the cap the
-        # newest matches are listed, as an index gives them (without the pair index's test, which
-        # would read every walked proposal's pairs); another word, or sorting by best match, ranks
-        # them.
-        paginator.object_list = proposal_list(**listed, sort="newest", pair_index=False)
-    page = paginator.get_page(request.GET.get("page"))
+    listed = proposal_list_page(
+        text=filters["q"] or "",
+        status=filters["status"],
+        category_slug=filters["category"],
+        district=filters["district"],
+        sort=filters["sort"],
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
+    page = listed.page
     query = request.GET.copy()
     query.pop("page", None)
     for name in form.errors:
@@ -127,7 +117,7 @@ def index(request):
         "filter_query": query.urlencode(),
         "filtered": any(filters.values()),
         "searched": bool(filters["q"]),
-        "newest_instead": newest_instead,
+        "newest_instead": listed.newest_instead,
     }
     if _fragment_for(request, "proposal-results"):
         # Always 200: htmx swaps only successful responses; the fragment names the dropped filters.

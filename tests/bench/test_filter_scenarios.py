@@ -8,6 +8,7 @@ from django.test import Client
 from bench.scenarios import complaints as complaint_scenarios
 from bench.scenarios import proposals as proposal_scenarios
 from bench.seeding import seed
+from complaints.models import Complaint
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +40,18 @@ def test_the_queue_filters_keep_the_channel_and_the_officials_own():
     report = seed(channels={"complaints": {"complaints": 400}}, citizens=80, write=lambda line: None, vacuum=False)
     context = complaint_scenarios.prepare(dict(report.channels["complaints"]), requests=1)
     official = context["official"]
+    # The seed spreads channels and assignees at random: make sure the unit has one of each kind.
+    unit_complaints = Complaint.objects.filter(unit_id=context["queue_unit_id"]).order_by("pk")
+    assert unit_complaints.count() >= 4
+    first, second = unit_complaints[:2]
+    Complaint.objects.filter(pk=first.pk).update(channel=complaint_scenarios.RARE_CHANNEL)
+    Complaint.objects.filter(pk=second.pk).update(assignee=official)
     everything = get("queue", complaint_scenarios, context).context["cl"].queryset
     by_channel = get("queue_channel", complaint_scenarios, context).context["cl"].queryset
     mine = get("queue_mine", complaint_scenarios, context).context["cl"].queryset
-    assert by_channel.exists() and set(by_channel.values_list("channel", flat=True)) == {"email"}
-    assert everything.exclude(channel="email").exists()
-    assert mine.exists() and set(mine.values_list("assignee", flat=True)) == {official.pk}
+    assert first.pk in set(by_channel.values_list("pk", flat=True))
+    assert set(by_channel.values_list("channel", flat=True)) == {complaint_scenarios.RARE_CHANNEL}
+    assert everything.exclude(channel=complaint_scenarios.RARE_CHANNEL).exists()
+    assert second.pk in set(mine.values_list("pk", flat=True))
+    assert set(mine.values_list("assignee", flat=True)) == {official.pk}
     assert everything.exclude(assignee=official).exists()
