@@ -1,12 +1,13 @@
 from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FilteredRelation, Q, TextField
 
 from seoul_portal.statements import fetch_values
 
+from . import login_lockout
 from .fields import EncryptedTextField, Sealed
 from .models import Citizen, email_blind_index
 from .services import STANDING_CONSENTS
@@ -73,13 +74,28 @@ class StaffEmailBackend(CitizenLoader, ModelBackend):
     """Officials and committee members sign in with email and password.
 
     The email column is encrypted, so the account is found through its blind index.
-    Citizens without a password (phone sign-in only) can never pass here.
+    Citizens without a password (phone sign-in only) can never pass here. Wrong passwords are
+    counted per email and client address (citizens.login_lockout), and a locked pair is refused.
     """
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
         email = email or username
         if not email or not password:
             return None
+        # Lockout of (email, client address) after repeated failures; without a request (shell,
+        # test client) there is no remote party to lock out.
+        ip = login_lockout.request_ip(request) if request is not None else None
+        if request is not None and login_lockout.locked_until(username=email, ip=ip):
+            raise PermissionDenied  # no other backend tries either; the login form says until when
+        citizen = self._password_holder(email, password)
+        if request is not None:
+            if citizen is None:
+                login_lockout.failure_record(username=email, ip=ip)
+            else:
+                login_lockout.failures_clear(username=email, ip=ip)
+        return citizen
+
+    def _password_holder(self, email, password):
         try:
             citizen = Citizen.objects.get(email_index=email_blind_index(email))
         except Citizen.DoesNotExist:

@@ -12,6 +12,7 @@ from seoul_portal.statements import fetch_values
 
 from . import registry
 from .consents import purposes
+from .login_lockout import login_failures_purge
 from .models import Citizen, Consent, PhoneVerification, SendCounter, email_blind_index, phone_blind_index
 from .signals import audited_action
 
@@ -278,14 +279,15 @@ def sign_in_records_erase(*, phone_index):
 
 
 def sign_in_records_purge(*, now=None):
-    """Delete verification codes and send counters no limit looks at any more (older than a day).
+    """Delete verification codes and send counters no limit looks at any more (older than a day),
+    and password-failure counters whose window and lock have passed.
 
     Returns (codes deleted, counters deleted).
     """
     cutoff = (now or timezone.now()) - timedelta(days=SIGN_IN_RECORD_DAYS)
     codes, _ = PhoneVerification.objects.filter(created_at__lt=cutoff).delete()
     counters, _ = SendCounter.objects.filter(
-        Q(window_start__lt=cutoff, scope__in=["phone-hour", "ip-hour", "global-day"])
+        Q(window_start__lt=cutoff, scope__in=["phone-hour", "ip-hour", "prefix-hour", "global-day"])
         | Q(scope="phone-cooldown", last_sent_at__lt=cutoff)
     ).delete()
-    return codes, counters
+    return codes, counters + login_failures_purge(now=now)

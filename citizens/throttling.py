@@ -1,11 +1,12 @@
-"""Limits on sending verification codes: per phone, per client IP and for the whole site.
+"""Limits on sending verification codes: per phone, per client IP, per number range and for the
+whole site.
 
 Per phone: a sliding one-minute cool-down (a conditional UPDATE on the phone's row, so only one
 request at a time gets past it), then the phone's own codes of the past hour and their wrong
-attempts of the past day. Per IP (hourly) and for the whole site (daily): fixed-window counters in
-`SendCounter`, bumped by a conditional UPDATE (`... WHERE count < limit`), so two concurrent
-requests can never both take the last slot. All limits are taken inside one transaction: when a
-later one refuses, the earlier bumps roll back with it.
+attempts of the past day. Per IP and per number range (hourly) and for the whole site (daily):
+fixed-window counters in `SendCounter`, bumped by a conditional UPDATE (`... WHERE count < limit`),
+so two concurrent requests can never both take the last slot. All limits are taken inside one
+transaction: when a later one refuses, the earlier bumps roll back with it.
 """
 
 from dataclasses import dataclass
@@ -82,8 +83,19 @@ def ip_key(ip):
     return crypto.keyed_hash(ip or "unknown", purpose="throttle-ip")
 
 
-def take_send_slot(*, phone_index, ip, now=None):
-    """Take one slot under every limit, or raise RateLimited naming the first that refused."""
+def prefix_key(phone):
+    """The number range of an E.164 phone (all but its last 4 digits), as a keyed hash.
+
+    SMS pumping sends codes to many numbers of one range, each under its own per-phone limit and
+    from many addresses; counting the range catches it. The table holds no part of the number.
+    """
+    return crypto.keyed_hash(phone[:-4], purpose="throttle-prefix")
+
+
+def take_send_slot(*, phone_index, prefix, ip, now=None):
+    """Take one slot under every limit, or raise RateLimited naming the first that refused.
+
+    `prefix` is the phone's `prefix_key`."""
     now = now or timezone.now()
     hour = _hour_window(now)
     day = _seoul_day_window(now)
@@ -141,6 +153,15 @@ def take_send_slot(*, phone_index, ip, now=None):
                 )
                 % {"time": _clock(hour.end)},
                 scope="ip-hour",
+            )
+        if not _bump("prefix-hour", prefix, hour.start, settings.PHONE_CODE_PREFIX_HOURLY_LIMIT, now):
+            raise RateLimited(
+                _(
+                    "Too many codes have been requested for numbers like this one in the past hour. "
+                    "Please try again after %(time)s, or call the Dasan Call Center at 120."
+                )
+                % {"time": _clock(hour.end)},
+                scope="prefix-hour",
             )
         if not _bump("global-day", "all", day.start, settings.PHONE_CODE_DAILY_GLOBAL_CAP, now):
             raise RateLimited(

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from . import crypto, registry
 from .models import PhoneVerification, phone_blind_index
-from .throttling import RateLimited, take_send_slot
+from .throttling import RateLimited, prefix_key, take_send_slot
 
 __all__ = ["RateLimited", "VerificationFailed", "SmsCodeVerifier", "get_verifier"]
 
@@ -42,7 +42,7 @@ class SmsCodeVerifier:
         phone_index = phone_blind_index(phone)
         code = f"{secrets.randbelow(10**self.code_length):0{self.code_length}d}"
         with transaction.atomic():
-            take_send_slot(phone_index=phone_index, ip=ip, now=now)
+            take_send_slot(phone_index=phone_index, prefix=prefix_key(phone), ip=ip, now=now)
             PhoneVerification.objects.filter(
                 phone_index=phone_index, confirmed_at__isnull=True, invalidated_at__isnull=True
             ).update(invalidated_at=now)

@@ -8,13 +8,28 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from citizens import login_lockout
 from citizens.backends import PASSWORD_BACKEND
 
 
 class StaffLoginForm(AdminAuthenticationForm):
     username = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True}))
+
+    def clean(self):
+        # The backend refuses a locked (email, address) pair; here the person is told why and
+        # until when, instead of "wrong password" — also on the attempt that set the lock.
+        try:
+            return super().clean()
+        except ValidationError as error:
+            username = self.cleaned_data.get("username")
+            if username and self.request is not None and getattr(error, "code", None) == "invalid_login":
+                until = login_lockout.locked_until(username=username, ip=login_lockout.request_ip(self.request))
+                if until:
+                    raise ValidationError(login_lockout.locked_message(until), code="locked_out") from None
+            raise
 
 
 class PortalAdminSite(admin.AdminSite):
