@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.admin_readonly import ReadOnlyModelAdmin
 
-from .models import AuditEvent
+from .models import AuditEvent, PersonalDataAccess
 from .selectors import audit_event_actions, audit_events_for_admin
 
 
@@ -48,3 +48,18 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     def summary_json(self, event):
         return json.dumps(event.summary, ensure_ascii=False, sort_keys=True, indent=2)
 
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyModelAdmin):
+    """The staff access log, read-only: who opened which record's personal data, when, from where.
+    Whoever may read it sees officials' IPs: give its view permission to the privacy officer."""
+
+    list_display = ["accessed_at", "staff_id", "target_type", "target_id", "items", "ip"]
+    list_filter = ["target_type", "accessed_at"]
+    search_fields = ["=staff_id", "=target_id"]
+    search_help_text = _("Search by official id or record id (exact).")
+    fields = list_display
+    readonly_fields = fields
+    show_full_result_count = False
+    list_per_page = 50

@@ -18,3 +18,9 @@ class AuditConfig(AppConfig):
         from .personal_data import audit_erase, audit_export
 
         register_personal_data(PersonalDataHandler(key="activity_log", export=audit_export, erase=audit_erase))
+
+        from citizens.masking import register_access_writer
+
+        from .access_log import personal_data_access_record
+
+        register_access_writer(personal_data_access_record)

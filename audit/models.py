@@ -184,3 +184,49 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.scope} {self.kind}"
+
+
+class PersonalDataAccessQuerySet(models.QuerySet):
+    """Entries are never changed; they are deleted only by the retention purge
+    (audit.access_log.access_log_purge_expired), never before two years."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit.PersonalDataAccess rows cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit.PersonalDataAccess rows cannot be changed.")
+
+    def older_than(self, cutoff):
+        return self.filter(accessed_at__lt=cutoff)
+
+
+class PersonalDataAccess(models.Model):
+    """The staff access log (PIPA): an official opened the personal data of one record, shown
+    masked until then. Who (an id, not a foreign key: the log outlives the account), which record,
+    which items, when, from where. Kept at least two years (PERSONAL_DATA_RETENTION)."""
+
+    accessed_at = models.DateTimeField(_("accessed at"), default=timezone.now, db_index=True)
+    staff_id = models.BigIntegerField(_("official id"), db_index=True)
+    target_type = models.CharField(_("record type"), max_length=80)
+    target_id = models.CharField(_("record id"), max_length=64)
+    # The items shown, comma-separated: "name,phone,email".
+    items = models.CharField(_("items opened"), max_length=200)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff access to personal data")
+        verbose_name_plural = _("staff access log")
+        ordering = ["-accessed_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="personal_data_access_target")]
+        permissions = [("open_personal_data", _("Can open personal data shown masked in the admin"))]
+
+    def __str__(self):
+        return f"#{self.staff_id} → {self.target_type}:{self.target_id} ({self.items})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit.PersonalDataAccess rows cannot be changed.")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)

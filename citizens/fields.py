@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.lookups import Exact, In
 from django.db.models.query_utils import DeferredAttribute
 
 from . import crypto
@@ -55,3 +56,49 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return crypto.encrypt(value)
+
+
+class BlindIndexExact(Exact):
+    """`phone_index=phone_blind_index(e164)`: during a key rotation the value also carries its
+    hashes under the previous keys (crypto.BlindIndex), and rows not recomputed yet match too."""
+
+    def get_prep_lookup(self):
+        self.candidates = self.rhs.candidates if isinstance(self.rhs, crypto.BlindIndex) else None
+        return super().get_prep_lookup()
+
+    def as_sql(self, compiler, connection):
+        if self.candidates and len(self.candidates) > 1:
+            return In(self.lhs, self.candidates).as_sql(compiler, connection)
+        return super().as_sql(compiler, connection)
+
+
+class BlindIndexField(models.CharField):
+    """The column of a blind index (crypto.blind_index) of the encrypted field `source`.
+
+    `source` and `purpose` tell rotate_personal_data_keys how to recompute it under a new key.
+    For the database (and for migrations) it is a plain CharField: deconstruct() says so, so that
+    the class changes how a lookup is compiled and nothing in the schema.
+    """
+
+    def __init__(self, *args, source="", purpose="", **kwargs):
+        self.source, self.purpose = source, purpose
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return str(value) if isinstance(value, crypto.BlindIndex) else value
+
+
+BlindIndexField.register_lookup(BlindIndexExact)
+
+
+def encrypted_fields(model) -> list[EncryptedTextField]:
+    return [field for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)]
+
+
+def blind_index_fields(model) -> list[BlindIndexField]:
+    return [field for field in model._meta.concrete_fields if isinstance(field, BlindIndexField)]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
-from .fields import EncryptedTextField
+from .fields import BlindIndexField, EncryptedTextField
 from .phones import mask_phone
 
 
@@ -122,11 +122,15 @@ class Citizen(EncryptedContactDetails, AbstractBaseUser, PermissionsMixin):
 
     phone = EncryptedTextField(_("mobile phone"), blank=True, default="")
     # HMAC of the E.164 number: finds the account and keeps a verified phone to one account.
-    phone_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    phone_index = BlindIndexField(
+        max_length=64, unique=True, null=True, blank=True, editable=False, source="phone", purpose="phone"
+    )
     phone_last4 = models.CharField(_("last four digits of phone"), max_length=4, blank=True, default="")
     phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     email = EncryptedTextField(_("email"), blank=True, default="")
-    email_index = models.CharField(_("email"), max_length=64, unique=True, null=True, blank=True, editable=False)
+    email_index = BlindIndexField(
+        _("email"), max_length=64, unique=True, null=True, blank=True, editable=False, source="email", purpose="email"
+    )
     name = models.CharField(_("name"), max_length=60, blank=True, default="")
 
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -289,3 +293,26 @@ class SendCounter(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class LoginFailureCounter(models.Model):
+    """Wrong passwords entered for one username from one client address: the sign-in lockout.
+
+    The key is a keyed hash of the normalised username and the address, so the table holds
+    neither. The pair is what gets locked, never the account: an attacker elsewhere cannot lock an
+    official out. Kept in the database, not the cache, so a Redis outage does not lift the limit;
+    updated by conditional UPDATEs, so concurrent failures are all counted (see login_lockout).
+    """
+
+    key = models.CharField(max_length=64)
+    failures = models.PositiveSmallIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="login_failure_one_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"login failures {self.key[:8]}: {self.failures}"

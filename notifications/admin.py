@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from citizens.masking import citizen_label
 from seoul_portal.pagination import CappedCountPaginator
 
 from .errors import NotificationStateError
@@ -91,7 +92,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def recipient_display(self, obj):
         # Masked phone only: an official never needs the full number to follow a delivery.
         holder = obj.recipient
-        return (holder.masked_phone or str(holder)) if holder else "-"
+        if holder is None:
+            return "-"
+        return holder.masked_phone or (citizen_label(holder) if obj.citizen_id else str(holder))
 
     # The text of a sensitive kind (a sign-in code) is never shown: with it an official, or
     # whoever holds an official's session, could sign in as the citizen.

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from citizens.fields import EncryptedTextField
+from citizens.fields import BlindIndexField, EncryptedTextField
 from citizens.models import EncryptedContactDetails
 
 from .kinds import label_for
@@ -16,10 +16,14 @@ class Contact(EncryptedContactDetails, models.Model):
     exactly as on Citizen."""
 
     phone = EncryptedTextField(_("mobile phone"), blank=True, default="")
-    phone_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    phone_index = BlindIndexField(
+        max_length=64, unique=True, null=True, blank=True, editable=False, source="phone", purpose="phone"
+    )
     phone_last4 = models.CharField(_("last four digits of phone"), max_length=4, blank=True, default="")
     email = EncryptedTextField(_("email"), blank=True, default="")
-    email_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    email_index = BlindIndexField(
+        max_length=64, unique=True, null=True, blank=True, editable=False, source="email", purpose="email"
+    )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="ko")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

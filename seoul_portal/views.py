@@ -8,6 +8,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from .health import health_report
 from .replica import reads_from_replica
+from .retention import retention_periods
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "privacy.html")
+    # The periods the daily purge applies (PERSONAL_DATA_RETENTION), so the page cannot drift from them.
+    return render(request, "privacy.html", {"retention_periods": retention_periods()})
 
 
 @never_cache

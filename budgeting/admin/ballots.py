@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from citizens.admin_readonly import ReadOnlyModelAdmin
+from citizens.masking import citizen_label
 from citizens.models import Citizen, District
 from citizens.phones import normalize_mobile
 from seoul_portal.pagination import CappedCountPaginator
@@ -130,7 +131,8 @@ class BudgetParticipationAdmin(ReadOnlyModelAdmin):
     list_display = ["cycle", "voter", "channel", "voted_on", "entered_by"]
     list_filter = ["channel", "cycle"]
     list_select_related = ["cycle", "citizen", "entered_by"]
-    fields = ["cycle", "citizen", "channel", "voted_on", "entered_by"]
+    # The voter masked (citizens.masking), not the linked account's name.
+    fields = ["cycle", "voter", "channel", "voted_on", "entered_by"]
     readonly_fields = fields
     # Newest cycle first, by the column: "cycle" would sort by Cycle's own ordering (its year) through a
     # join, which no index of this table serves. With the pk as the last key, the index
@@ -145,7 +147,7 @@ class BudgetParticipationAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description=_("citizen"))
     def voter(self, participation):
-        return str(participation.citizen)
+        return citizen_label(participation.citizen)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -8,32 +8,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
+from audit.access_log import personal_data_access_record
 from audit.services import audit_record
-from citizens.phones import mask_phone
+from citizens.masking import mask_email, mask_name, mask_phone
 
 PERSONAL_DATA_VIEW = "complaint.personal_data_view"
-
-
-def mask_name(name: str) -> str:
-    """홍길동 → 홍*동, 남궁민수 → 남**수, 김철 → 김*; each word of a Latin name alike."""
-    masked = []
-    for word in (name or "").split():
-        if len(word) <= 2:
-            masked.append(word[0] + "*")
-        else:
-            masked.append(word[0] + "*" * (len(word) - 2) + word[-1])
-    return " ".join(masked)
-
-
-def mask_email(email: str) -> str:
-    """hong@example.com → h***@e******.com"""
-    local, _at, domain = (email or "").partition("@")
-    if not local or not domain:
-        return ""
-    host, dot, suffix = domain.rpartition(".")
-    if not host:
-        host, dot, suffix = domain, "", ""
-    return f"{local[0]}***@{host[0]}{'*' * max(len(host) - 1, 1)}{dot}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -78,6 +57,8 @@ def filer_revealed(*, actor, complaint, ip=None) -> FilerData:
     holder = _holder(complaint)
     kind = "citizen" if complaint.citizen_id else ("contact" if complaint.contact_id else "")
     audit_record(actor=actor, action=PERSONAL_DATA_VIEW, target=complaint, summary={"filer": kind or "none"}, ip=ip)
+    # And in the staff access log, kept at least two years (audit.access_log).
+    personal_data_access_record(actor=actor, target=complaint, items=["name", "phone", "email"], ip=ip)
     if complaint.citizen_id and holder is not None and holder.erased_at:
         return FilerData("citizen", gettext("Deleted account"), "", "", revealed=True)
     return FilerData(

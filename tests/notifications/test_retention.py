@@ -151,6 +151,8 @@ def test_a_contact_being_used_for_a_new_code_is_not_purged(make_citizen):
 def test_the_purge_runs_daily_from_celery_beat(settings):
     from seoul_portal.celery import app
 
-    entry = settings.CELERY_BEAT_SCHEDULE["purge-outbox"]
-    assert (entry["task"], entry["schedule"]) == ("notifications.tasks.purge_outbox", 24 * 60 * 60.0)
+    # The outbox's purge is one kind of the daily personal-data purge (seoul_portal/retention.py).
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-personal-data"]
+    assert (entry["task"], entry["schedule"]) == ("seoul_portal.tasks.purge_personal_data", 24 * 60 * 60.0)
     assert entry["task"] in app.tasks
+    assert "notifications" in settings.PERSONAL_DATA_RETENTION
