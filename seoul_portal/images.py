@@ -1,20 +1,34 @@
-"""An uploaded picture, taken in as pixels only (proposals, poll options, ...).
+"""An uploaded picture, taken in as pixels only: the one upload policy of the site (complaint
+photos, proposal and budget project images, poll option images: every upload the site takes is
+a picture, and every path calls prepare_image).
 
-The file is identified by Pillow from its content (never by its name or the browser's content
-type), only JPEG, PNG and WebP are opened at all, and it is re-encoded: what is stored holds the
-pixels and nothing else (no EXIF, so no GPS position or camera serial), under a random name.
+- Size: at most settings.IMAGE_MAX_BYTES, refused before anything is decoded.
+- Pixels: the header's width × height is checked against settings.IMAGE_MAX_PIXELS before the
+  pixels are decoded, so a small file declaring huge dimensions (a "decompression bomb") is
+  refused without taking the process's memory; Pillow's own bomb guard is caught as the same
+  refusal.
+- Type: decided by the content (Pillow identifies the file by its magic bytes, and only JPEG,
+  PNG and WebP are opened at all), never by the file's name or the browser's content type; an
+  HTML, SVG or script file named .jpg is refused.
+- Re-encoding: what is stored is built again from the decoded pixels (a new image with no
+  `info`), so no EXIF (GPS position, camera serial), XMP, comment, text chunk or colour profile
+  goes along, and nothing appended to the file (a polyglot's second half) survives. A colour
+  profile is applied to the pixels (converted to sRGB) rather than kept.
+- Name: a random one (uuid4) with the extension of the format found; nothing of the person's
+  file name reaches the storage.
+
+Refusals raise ImageRejected with a message for the person; nothing is written before the
+caller stores the PreparedImage it gets back.
 """
 
 from io import BytesIO
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
-# Decoding a small file of huge dimensions would take the memory of the process (a "pixel bomb").
-IMAGE_MAX_PIXELS = 40_000_000
 # Larger pictures are scaled down: no page shows more.
 IMAGE_MAX_SIDE = 2400
 
@@ -25,6 +39,18 @@ IMAGE_FORMATS = {
     "WEBP": ("webp", "image/webp"),
 }
 CONTENT_TYPES = dict(IMAGE_FORMATS.values())  # extension → content type
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def __getattr__(name):
+    # IMAGE_MAX_BYTES is read by modules sizing request bodies (Open311, the proxy's limit test):
+    # the setting is the one source.
+    if name == "IMAGE_MAX_BYTES":
+        return settings.IMAGE_MAX_BYTES
+    if name == "IMAGE_MAX_PIXELS":
+        return settings.IMAGE_MAX_PIXELS
+    raise AttributeError(name)
 
 
 class ImageRejected(ValueError):
@@ -43,8 +69,20 @@ class PreparedImage(ContentFile):
         self.content_type = content_type
 
 
-def _refuse(message):
-    return ImageRejected(message)
+def _megabytes(size, *, up=False) -> str:
+    # A file over the limit is shown rounded up, so that it never reads as the limit itself.
+    tenths = -(-size * 10 // (1024 * 1024)) if up else round(size * 10 / (1024 * 1024))
+    return f"{tenths / 10:.1f}".removesuffix(".0")
+
+
+def _too_many_pixels(width=None, height=None) -> ImageRejected:
+    limit = f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"
+    if width and height:
+        return ImageRejected(
+            _("The image is %(width)d × %(height)d pixels: make it smaller than %(max)s megapixels.")
+            % {"width": width, "height": height, "max": limit}
+        )
+    return ImageRejected(_("The image has too many pixels: make it smaller than %(max)s megapixels.") % {"max": limit})
 
 
 def prepare_image(upload) -> PreparedImage:
@@ -53,18 +91,20 @@ def prepare_image(upload) -> PreparedImage:
         return upload
     size = getattr(upload, "size", None) or 0
     if size == 0:
-        raise _refuse(_("The image file is empty."))
-    if size > IMAGE_MAX_BYTES:
-        raise _refuse(
-            _("The image may be at most 5 MB (this file is %(size)s MB).") % {"size": f"{size / 1024 / 1024:.1f}"}
+        raise ImageRejected(_("The image file is empty."))
+    if size > settings.IMAGE_MAX_BYTES:
+        raise ImageRejected(
+            _("The image may be at most %(max)s MB (this file is %(size)s MB).")
+            % {"max": _megabytes(settings.IMAGE_MAX_BYTES), "size": _megabytes(size, up=True)}
         )
     unreadable = _("This file is not a JPEG, PNG or WebP image. Choose a photo or a picture in one of these formats.")
     try:
         upload.seek(0)
+        # Opening reads the header only: the dimensions are known before any pixel is decoded.
         with Image.open(upload, formats=list(IMAGE_FORMATS)) as probe:
             kind = probe.format
-            if probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise _refuse(_("The image has too many pixels: make it smaller than 40 megapixels."))
+            if probe.width * probe.height > settings.IMAGE_MAX_PIXELS:
+                raise _too_many_pixels(probe.width, probe.height)
             probe.verify()
         upload.seek(0)
         with Image.open(upload, formats=[kind]) as image:
@@ -73,22 +113,56 @@ def prepare_image(upload) -> PreparedImage:
             picture = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data gave
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise _refuse(unreadable) from error
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # Pillow's own guard (past twice its limit it refuses in open(), before our check).
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ImageRejected(unreadable) from error
     picture.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+    picture = _pixels_only(_in_srgb(picture, icc_profile), kind)
     extension, content_type = IMAGE_FORMATS[kind]
     output = BytesIO()
-    # Only the colour profile goes along; every other chunk of metadata is left behind.
-    extra = {"icc_profile": icc_profile} if icc_profile else {}
     if kind == "JPEG":
-        if picture.mode not in ("RGB", "L"):
-            picture = picture.convert("RGB")
-        picture.save(output, "JPEG", quality=85, optimize=True, **extra)
+        picture.save(output, "JPEG", quality=85, optimize=True)
     elif kind == "PNG":
-        picture.save(output, "PNG", optimize=True, **extra)
+        picture.save(output, "PNG", optimize=True)
     else:
-        picture.save(output, "WEBP", quality=85, **extra)
+        picture.save(output, "WEBP", quality=85)
     return PreparedImage(output.getvalue(), extension=extension, content_type=content_type)
+
+
+def _has_alpha(picture) -> bool:
+    return picture.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in picture.info
+
+
+def _in_srgb(picture, icc_profile):
+    """The pixels converted from the file's colour profile to sRGB, so that the profile (which
+    may carry a description, a maker, a copyright text) need not be stored; a profile that does
+    not fit the pixels or cannot be read is dropped, the pixels left as they are."""
+    if not icc_profile:
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+        if picture.mode in ("RGB", "RGBA", "CMYK"):
+            mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+            return ImageCms.profileToProfile(picture, source, _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        pass
+    return picture
+
+
+def _pixels_only(picture, kind):
+    """A new image holding the pixels and nothing else: no `info` (EXIF, XMP, comments, text
+    chunks, profile), no palette, in a mode the output format stores."""
+    if kind == "JPEG":
+        mode = "L" if picture.mode == "L" else "RGB"
+    elif _has_alpha(picture):
+        mode = "RGBA"
+    else:
+        mode = "L" if picture.mode == "L" and kind == "PNG" else "RGB"
+    if picture.mode != mode:
+        picture = picture.convert(mode)
+    return Image.frombytes(mode, picture.size, picture.tobytes())
 
 
 def image_content_type(name: str) -> str | None:

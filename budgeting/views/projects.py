@@ -11,9 +11,8 @@ from urllib.parse import urlencode
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
@@ -21,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from citizens.access import participant_required
-from seoul_portal.images import image_content_type
 from seoul_portal.replica import reads_from_replica
+from seoul_portal.uploads import serves_user_file, stored_file_response
 
 from ..errors import BudgetingError
 from ..forms.projects import ProjectFilterForm, ProjectForm, WithdrawForm
@@ -96,24 +95,17 @@ def project(request, pk):
 
 
 @require_safe
+@serves_user_file
 def project_image(request, pk):
-    """A project's picture, from the storage (a draft's only to its proposer)."""
-    found = project_for_page(request.user, pk)
-    name = found.image.name or ""
-    content_type = image_content_type(name)
-    # The name comes from the database, never from the request; still, only files in the
-    # projects' folder, as prepare_image named them, are served.
-    if not content_type or not name.startswith("budgeting/") or ".." in name.split("/") or "\\" in name:
-        raise Http404("no image")
-    try:
-        handle = found.image.storage.open(name, "rb")
-    except (OSError, SuspiciousFileOperation):
-        raise Http404("no image") from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache" if found.status == Status.DRAFT else "public, max-age=3600"
-    return response
+    """A project's picture, from the storage (a draft's only to its proposer, or by a link the
+    project's page signed for them)."""
+    if request.file_grant:
+        found = Project.objects.filter(pk=pk).only("pk", "status", "image").first()
+        if found is None:
+            raise Http404("no image")
+    else:
+        found = project_for_page(request.user, pk)
+    return stored_file_response(found.image, folder="budgeting/", public=found.status != Status.DRAFT)
 
 
 # --- Proposing and editing -------------------------------------------------------------------------

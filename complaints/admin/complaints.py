@@ -15,7 +15,7 @@ import copy
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.admin_readonly import ReadOnlyInline
 from seoul_portal.admin_moves import MovesMixin
-from seoul_portal.images import image_content_type
 from seoul_portal.pagination import CappedCountPaginator
+from seoul_portal.uploads import stored_file_response
 
 from ..errors import ComplaintError
 from ..models import Complaint, ComplaintEvent, ComplaintPhoto, Satisfaction, Transfer
@@ -296,8 +296,9 @@ class ComplaintAdmin(MovesMixin, admin.ModelAdmin):
         photo = ComplaintPhoto.objects.filter(complaint=complaint, position=position).first() if complaint else None
         if photo is None:
             raise Http404(gettext("No such photo."))
-        content_type = image_content_type(photo.image.name) or "application/octet-stream"
-        response = FileResponse(photo.image.open("rb"), content_type=content_type)
+        # Officials see photos on the site's own host (their session is there), with the headers
+        # every user file carries.
+        response = stored_file_response(photo.image, folder="complaints/", public=False)
         patch_cache_control(response, private=True, max_age=0)
         return response
 

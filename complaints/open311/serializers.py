@@ -97,12 +97,15 @@ def service_definition(category) -> dict:
 
 
 def photo_path(tracking_number) -> str:
+    """The first photo's link: a path on the site, or a signed address on settings.MEDIA_HOST
+    (only public complaints are listed, so anyone may see it)."""
     from django.conf import settings
-    from django.urls import reverse
     from django.utils import translation
 
+    from seoul_portal.uploads import file_link
+
     with translation.override(settings.LANGUAGE_CODE):
-        return reverse("complaints:photo", args=[tracking_number, 0])
+        return file_link("complaints:photo", tracking_number, 0)
 
 
 def status_of(complaint) -> str:

@@ -9,8 +9,7 @@ email, answers to the category's questions or rejection details), and a private 
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from citizens.phones import mask_phone
-from seoul_portal.images import image_content_type
+from seoul_portal.uploads import serves_user_file, stored_file_response
 
 from ..errors import ComplaintError
 from ..forms.detail import DISSATISFIED_AT_MOST, RatingForm, ReopenForm
@@ -182,22 +181,20 @@ def reopen(request, tracking_number):
 
 
 @require_safe
+@serves_user_file
 def photo(request, tracking_number, position):
-    """A complaint's photo, to whoever may see the complaint (re-encoded at intake: no EXIF)."""
-    complaint, _filer = _visible(request, tracking_number)
-    item = ComplaintPhoto.objects.filter(complaint=complaint, position=position).first()
-    name = item.image.name if item is not None else ""
-    content_type = image_content_type(name)
-    # The name comes from the database, never from the request; still, only files under the
-    # complaints' folder, as prepare_image named them, are served.
-    if not content_type or not name.startswith("complaints/") or ".." in name.split("/") or "\\" in name:
-        raise Http404("no photo")
-    try:
-        handle = item.image.storage.open(name, "rb")
-    except (OSError, SuspiciousFileOperation):
-        raise Http404("no photo") from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=3600" if complaint.is_public else "private, no-cache"
-    return response
+    """A complaint's photo, to whoever may see the complaint, or by a link its page signed for
+    them (re-encoded at intake: no EXIF)."""
+    if request.file_grant:
+        item = (
+            ComplaintPhoto.objects.select_related("complaint")
+            .filter(complaint__tracking_number=tracking_number, position=position)
+            .first()
+        )
+        if item is None:
+            raise Http404("no photo")
+        complaint = item.complaint
+    else:
+        complaint, _filer = _visible(request, tracking_number)
+        item = ComplaintPhoto.objects.filter(complaint=complaint, position=position).first()
+    return stored_file_response(item.image if item else None, folder="complaints/", public=complaint.is_public)

@@ -9,10 +9,9 @@ import csv
 import json
 
 from django.contrib import messages
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from citizens.access import participant_required
 from citizens.models import District
 from seoul_portal.channels import channel_by_slug
 from seoul_portal.replica import reads_from_replica
+from seoul_portal.uploads import serves_user_file, stored_file_response
 
 from ..errors import ProposalError
 from ..forms.proposals import ProposalFilterForm, ProposalForm
@@ -48,7 +48,6 @@ from ..selectors.proposals import (
     with_days_overdue,
 )
 from ..selectors.search import similar_proposals
-from ..services.images import image_content_type
 from ..services.proposals import (
     proposal_create_draft,
     proposal_follow,
@@ -353,24 +352,18 @@ def similar(request):
 
 
 @require_GET
+@serves_user_file
 def image(request, pk):
-    """A proposal's image, from the storage, as the type it was stored in (a draft's only to its author)."""
-    proposal = visible_proposal(request.user, pk, queryset=Proposal.objects.only("pk", "status", "author_id", "image"))
-    name = proposal.image.name or ""
-    content_type = image_content_type(name)
-    # The name comes from the database, never from the request; still, only files in the
-    # proposals' folder, as prepare_image named them, are served.
-    if not content_type or not name.startswith("proposals/") or ".." in name.split("/") or "\\" in name:
-        raise Http404("no image")
-    try:
-        handle = proposal.image.storage.open(name, "rb")
-    except (OSError, SuspiciousFileOperation):
-        raise Http404("no image") from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache" if proposal.status == Status.DRAFT else "public, max-age=3600"
-    return response
+    """A proposal's image, from the storage, as the type it was stored in (a draft's only to its
+    author, or by a link the draft's pages signed for them)."""
+    queryset = Proposal.objects.only("pk", "status", "author_id", "image")
+    if request.file_grant:
+        proposal = queryset.filter(pk=pk).first()
+        if proposal is None:
+            raise Http404("no image")
+    else:
+        proposal = visible_proposal(request.user, pk, queryset=queryset)
+    return stored_file_response(proposal.image, folder="proposals/", public=proposal.status != Status.DRAFT)
 
 
 # --- Open data ------------------------------------------------------------------------------

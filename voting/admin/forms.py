@@ -9,11 +9,12 @@ above the options. Nothing here writes: PollAdmin.save_related calls the service
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from seoul_portal.images import ImageRejected, prepare_image
+from seoul_portal.uploads import file_link
 
 from ..errors import VotingError
 from ..models import DESCRIPTION_MAX_LENGTH, MAX_OPTIONS, PolicyReflection, Poll, PollOption
@@ -117,7 +118,7 @@ def option_image_url(option) -> str:
     """Where a stored option image is shown: the poll pages' image view (media files are not served
     directly); the storage's URL if that view is not there."""
     try:
-        return reverse("voting:option_image", args=[option.poll_id, option.position])
+        return file_link("voting:option_image", option.poll_id, option.position)
     except NoReverseMatch:
         return option.image.url
 

@@ -9,6 +9,7 @@ transaction. Ballots are in ballots.py.
 import secrets
 from datetime import timedelta
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from citizens.services import violated_constraint
 from notifications.services import notify
+from seoul_portal.images import ImageRejected, prepare_image
 
 from ..errors import VotingError
 from ..models import (
@@ -98,6 +100,13 @@ def clean_poll_fields(
         if len(label) > OPTION_LABEL_MAX_LENGTH:
             raise VotingError(_("An option is too long."), field="options")
         cleaned.append({**option, "label": label, "description": (option.get("description") or "").strip()})
+        if isinstance(option.get("image"), UploadedFile):
+            # The forms hand over prepared images; a caller that did not gets the same upload policy
+            # (a raw upload would be stored as sent, under its own name).
+            try:
+                cleaned[-1]["image"] = prepare_image(option["image"])
+            except ImageRejected as error:
+                raise VotingError(error.message, field="options") from None
     if not MIN_OPTIONS <= len(cleaned) <= MAX_OPTIONS:
         raise VotingError(
             _("A poll has between %(min)d and %(max)d options.") % {"min": MIN_OPTIONS, "max": MAX_OPTIONS},
