@@ -126,7 +126,10 @@ class DocumentAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             document_services.document_update(actor=request.user, document=obj, **changed)
 
     def save_related(self, request, form, formsets, change):
-        pass  # the versions inline is read-only; nothing else is related
+        # The versions inline is read-only and nothing else is related: nothing to save. The admin's
+        # change message still reads what a formset's save() sets, so it is set to "nothing".
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def publish_view(self, request, object_id):
         document = self.get_object(request, unquote(object_id))  # scoped to the official's units

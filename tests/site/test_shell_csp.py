@@ -45,9 +45,15 @@ def test_the_policy_is_strict(client):
     assert policy["default-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
+    # A <base> or a form that reached a page could otherwise send its links or its fields elsewhere.
+    assert policy["base-uri"] in (["'self'"], ["'none'"])
+    assert policy["form-action"] == ["'self'"]
     for directive in ("script-src", "style-src"):
         assert "'unsafe-inline'" not in policy[directive]
         assert "'unsafe-eval'" not in policy[directive]
+        assert any(value.startswith("'nonce-") for value in policy[directive]), policy[directive]
+        # Only this site and the response's nonce: no other host, no scheme that any page could use.
+        assert all(value == "'self'" or value.startswith("'nonce-") for value in policy[directive]), policy[directive]
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/no-such-page/"])
