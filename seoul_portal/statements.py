@@ -67,7 +67,7 @@ def _insert_sql(model, vendor) -> tuple[str, tuple]:
     fields = tuple(model._meta.concrete_fields)
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608  # nosec B608
 
 
 def insert_row(instance):
@@ -121,7 +121,7 @@ def _update_sql(model, vendor, names: tuple, conditions: tuple) -> tuple[str, tu
         f"{quote(field.column)} = %s" if size is None else f"{quote(field.column)} IN ({', '.join(['%s'] * size)})"
         for field, (_name, size) in zip(where_fields, conditions, strict=True)
     )
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {tests}", fields, where_fields  # noqa: S608
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {tests}", fields, where_fields  # noqa: S608  # nosec B608
 
 
 def update_values(model, where: dict, **values) -> int:
@@ -149,7 +149,7 @@ def _select_from(model, names: tuple, source: str, vendor) -> tuple[str, tuple, 
     converters = tuple(
         tuple(connection.ops.get_db_converters(column) + column.get_db_converters(connection)) for column in columns
     )
-    return f"SELECT {selected} FROM {source}", columns, converters  # noqa: S608 -- names from the model
+    return f"SELECT {selected} FROM {source}", columns, converters  # noqa: S608 -- names from the model  # nosec B608
 
 
 def fetch_from(model, names: tuple, source: str, params) -> list[tuple]:

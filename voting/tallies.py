@@ -55,16 +55,18 @@ def tally_add(*, poll_id, question_type, choices, age_band, district_code, gende
     rows = ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(keys))
     params = [value for position, dimension, key in keys for value in (poll_id, position, dimension, key, shard)]
     with statement_cursor() as cursor:
+        # nosemgrep: raw-sql-built-by-string-formatting -- only names from the models or this module are formatted in; values are parameters
         cursor.execute(
-            f"INSERT INTO {table} (poll_id, option_position, dimension, value, shard, count) VALUES {rows} "  # noqa: S608
+            f"INSERT INTO {table} (poll_id, option_position, dimension, value, shard, count) VALUES {rows} "  # noqa: S608  # nosec B608
             f"ON CONFLICT (poll_id, option_position, dimension, value, shard) "
             f"DO UPDATE SET count = {table}.count + 1",
             params,
         )
         if ranking is not None:
             ranking_table = connection.ops.quote_name(RankingCount._meta.db_table)
+            # nosemgrep: raw-sql-built-by-string-formatting -- only names from the models or this module are formatted in; values are parameters
             cursor.execute(
-                f"INSERT INTO {ranking_table} (poll_id, ranking, shard, count) VALUES (%s, %s, %s, 1) "  # noqa: S608
+                f"INSERT INTO {ranking_table} (poll_id, ranking, shard, count) VALUES (%s, %s, %s, 1) "  # noqa: S608  # nosec B608
                 f"ON CONFLICT (poll_id, ranking, shard) DO UPDATE SET count = {ranking_table}.count + 1",
                 [poll_id, ranking, shard],
             )

@@ -28,3 +28,26 @@ def test_the_small_benchmark_runs_after_the_suite_and_fails_only_hard():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^bench: install$", makefile, flags=re.MULTILINE)
     assert "bench.portal) --scale $(SCALE) $(BENCH_ARGS)" in makefile
+
+
+def test_the_static_analysis_runs_before_the_suite():
+    commands = _commands()
+    assert commands.index("make lint") < commands.index("make test")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lint = re.search(r"^lint: .*?(?=^\S|\Z)", makefile, flags=re.MULTILINE | re.DOTALL).group(0)
+    # bandit at medium and up, semgrep with the repository's rules (their examples checked first),
+    # and Django's deployment checklist against the production settings.
+    assert "bandit" in lint and "--severity-level medium" in lint
+    assert "scan --test" in lint and "--config .semgrep/portal.yml --error" in lint
+    assert "scripts/check_deploy.py" in lint
+
+
+def test_the_semgrep_rules_name_what_the_issue_forbids():
+    rules = (ROOT / ".semgrep" / "portal.yml").read_text(encoding="utf-8")
+    for rule in ("raw-sql-built-by-string-formatting", "mark-safe-on-non-literal", "template-marks-a-value-safe",
+                 "csrf-exempt-outside-signed-webhooks"):
+        assert f"id: {rule}" in rules
+        # Each rule has examples it must catch.
+        examples = (ROOT / ".semgrep" / "portal.py").read_text(encoding="utf-8") + (
+            ROOT / ".semgrep" / "portal.html").read_text(encoding="utf-8")
+        assert f"ruleid: {rule}" in examples
