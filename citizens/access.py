@@ -22,7 +22,9 @@ def next_onboarding_step(citizen):
 
 def safe_next(request, default="citizens:me"):
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() reads a bare word ("me", "-92") as a view's name, and
+    # a name that does not exist would be a 500.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -16,5 +16,7 @@ urlpatterns = [
     re_path(rf"^requests{FORMAT}$", views.requests, name="requests"),
     re_path(rf"^requests/(?P<service_request_id>[^/]+?){FORMAT}$", views.request_detail, name="request"),
     re_path(rf"^tokens/(?P<token>[^/]+?){FORMAT}$", views.token, name="token"),
+    re_path(r"^openapi\.json$", views.openapi_document, name="openapi"),
+    # Last: anything else is a 404 error document.
     re_path(r"^.*$", views.unknown, name="unknown"),
 ]

@@ -6,6 +6,7 @@
     requests.{fmt}                       GET   public complaints; POST files one (api_key)
     requests/<service_request_id>.{fmt}  GET   one public complaint
     tokens/<token>.{fmt}                 GET   the id a POST's token stands for
+    openapi.json                         GET   the OpenAPI 3.0 description of all of these
 
 Every refusal is the spec's error document in the asked format (XML when the format itself is
 wrong) with its HTTP status. Texts are Korean unless the app asks for English (`locale`/`lang`
@@ -17,19 +18,20 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import UnreadablePostError
+from django.http import JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from seoul_portal.images import IMAGE_MAX_BYTES
 from seoul_portal.replica import reads_from_replica
 
 from ..errors import ComplaintError
 from ..models import PHOTOS_MAX
-from . import parameters, selectors, serializers
+from . import openapi, parameters, selectors, serializers
 from .auth import key_from, mark_used, take_post_slot
 from .contacts import clean_email, clean_phone
 from .errors import Open311Error, bad_request, not_found
@@ -106,6 +108,7 @@ def open311(*methods):
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorate(view):
+        # nosemgrep: csrf-exempt-outside-signed-webhooks -- the Open311 API authenticates by API key, never by a cookie
         @csrf_exempt
         @wraps(view)
         def endpoint(request, *args, format, **kwargs):
@@ -298,6 +301,15 @@ def token(request, params, fmt, token):
     return render("service_requests", [serializers.token(complaint)], fmt)
 
 
+@require_safe
+def openapi_document(request):
+    """The OpenAPI description of these endpoints (openapi.py), open to any origin like the reads."""
+    response = JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# nosemgrep: csrf-exempt-outside-signed-webhooks -- the Open311 API authenticates by API key, never by a cookie
 @csrf_exempt
 def unknown(request, path=""):
     """Anything else under /open311/v2/: a 404 error document (JSON if the path ends in .json)."""
