@@ -74,9 +74,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database, Redis or broker outage anywhere below answers 503 "try again", not 500.
+    "seoul_portal.outage.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "seoul_portal.middleware.ClientIPMiddleware",
+    # On MEDIA_HOST only the uploaded files' views answer.
+    "seoul_portal.uploads.MediaHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,13 +128,20 @@ if DATABASE_URL:
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
                 "max_size": env_int("DATABASE_POOL_MAX", 10),
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+                # While PostgreSQL is down the pool retries each lost connection with a doubling
+                # delay (1, 2, 4, ... s) until this many seconds have passed, then starts again from
+                # 1 s when a request needs a connection: with psycopg's 300 s the pool could go on
+                # sleeping for minutes after PostgreSQL is back (tests/chaos/test_postgres_restart.py).
+                "reconnect_timeout": env_int("DATABASE_POOL_RECONNECT_TIMEOUT", 15),
             },
             # Prepared at their first execution: only the statements that seoul_portal.statements
             # sends through its server-binding cursor (Django's own cursors never prepare).
             "prepare_threshold": 0,
         }
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        # Without health checks the pool hands out dead connections after a PostgreSQL restart.
+        # Without health checks the pool hands out dead connections after a PostgreSQL restart:
+        # with them Django gives the pool `check=ConnectionPool.check_connection`, which tests each
+        # connection as it leaves the pool and replaces a dead one.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A streaming replica of the primary: the public pages' and dashboards' reads go there
     # (seoul_portal/replica.py); writes, reads inside a transaction and the rest stay on the primary.
@@ -180,8 +191,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# Sessions live in the database (nothing is lost when Redis restarts), read through the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database (nothing is lost when Redis restarts), read through the cache:
+# Django's cached_db, which also keeps a view's answer when the database is down as the session
+# is saved after it (seoul_portal/sessions.py).
+SESSION_ENGINE = "seoul_portal.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -202,16 +215,39 @@ CELERY_DB_REUSE_MAX = 10_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Seoul"
+# A worker started while Redis is still coming up (a deploy, a host reboot) waits for it
+# instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses Redis mid-run reconnects (and goes on consuming) instead of stopping...
+CELERY_BROKER_CONNECTION_RETRY = True
+# ... for as long as the outage lasts: with Celery's default (100 attempts, ~50 min) a long
+# outage would leave no worker running once Redis is back. None is "forever" (0 would be "never").
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On a lost broker connection the tasks running keep running: a task run again after its message
+# is redelivered finds its rows claimed or sent (notifications/delivery.py), whereas cancelling
+# it could kill a send the provider has already taken. Explicit: Celery 6 turns this on.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # An unreachable Redis otherwise blocks a publishing request forever.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # A connection left half-open (Redis host gone without a reset) is found by TCP keepalives,
+    # and a connection idle this many seconds is pinged before use; a worker's waiting BRPOP
+    # whose answer is that late is dropped and reconnected (kombu 5.7).
+    "socket_keepalive": True,
+    "health_check_interval": 25,
     # Unacknowledged messages of a killed worker are restored after this many seconds
     # instead of the default hour; tasks here are short and never scheduled with an ETA.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
+    # Workers look for such messages every interval × throttle seconds (kombu's defaults make
+    # it 100 s): 30 s, so a killed worker's tasks are back within about 2.5 minutes.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 3,
+    # ... at most this many per look, so that one look after a mass kill stays short.
     "unacked_restore_limit": 100,
 }
+# The Redis result backend's timeouts, should one be configured (CELERY_RESULT_BACKEND is off):
+# the same bounds as the broker's, so a result lookup never hangs on a dead Redis.
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_RESULT_BACKEND = None
@@ -219,10 +255,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     # Sign-in codes and their contacts after a day, other sent/failed rows after NOTIFICATION_RETENTION_DAYS.
-    "purge-outbox": {"task": "notifications.tasks.purge_outbox", "schedule": 24 * 60 * 60.0},
     "seal-ledger": {"task": "audit.tasks.seal_ledger", "schedule": 60.0},
-    "purge-audit-ips": {"task": "audit.tasks.purge_audit_ips", "schedule": 24 * 60 * 60.0},
-    "purge-sign-in-records": {"task": "citizens.tasks.purge_sign_in_records", "schedule": 24 * 60 * 60.0},
+    # Every kind of PERSONAL_DATA_RETENTION, the outbox's, the audit IPs' and the sign-in records'
+    # included (seoul_portal/retention.py); their own tasks stay for an operator to run one alone.
+    "purge-personal-data": {"task": "seoul_portal.tasks.purge_personal_data", "schedule": 24 * 60 * 60.0},
     "governance-review-reminders": {"task": "governance.tasks.send_review_reminders", "schedule": 60 * 60.0},
     # Closes support windows, opens and closes debates; safe to run twice.
     "proposals-advance": {"task": "proposals.tasks.advance_proposals", "schedule": 15 * 60.0},
@@ -255,6 +291,7 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.purge_outbox": {"queue": "bulk"},
     "audit.tasks.purge_audit_ips": {"queue": "bulk"},
     "citizens.tasks.purge_sign_in_records": {"queue": "bulk"},
+    "seoul_portal.tasks.purge_personal_data": {"queue": "bulk"},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -279,11 +316,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "citizens:signin"
 LOGIN_REDIRECT_URL = "citizens:me"
+# Password sign-in (officials, committee members): this many wrong passwords for one email from
+# one client address within the window lock that pair, never the account (so nobody can lock an
+# official out from elsewhere), for the cool-off; then it starts counting afresh.
+LOGIN_LOCKOUT_FAILURES = 5
+LOGIN_LOCKOUT_WINDOW_SECONDS = 15 * 60
+LOGIN_LOCKOUT_COOL_OFF_SECONDS = 15 * 60
 
 # Personal data at rest: Fernet keys (comma-separated, newest first, so keys can rotate) and the
 # key of the blind index used to find a phone or email without decrypting every row.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
+# While the blind-index key rotates (manage.py rotate_personal_data_keys), the keys it replaces:
+# lookups also match rows still indexed under them. Empty once the command has run.
+BLIND_INDEX_PREVIOUS_KEYS = env_list("BLIND_INDEX_PREVIOUS_KEYS")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
 SERVES_PUBLIC_HOSTS = any(host not in LOCAL_HOSTS for host in ALLOWED_HOSTS)
 if SERVES_PUBLIC_HOSTS and not DEBUG:
@@ -303,6 +349,10 @@ PHONE_CODE_MAX_ATTEMPTS = 5
 PHONE_CODE_PHONE_COOLDOWN_SECONDS = 60
 PHONE_CODE_PHONE_HOURLY_LIMIT = 5
 PHONE_CODE_IP_HOURLY_LIMIT = 20
+# Codes sent per hour to one number range (the number without its last 4 digits: 10,000 numbers,
+# about a thousand of them Seoul residents'). A busy day (the daily cap) is a handful per range;
+# SMS pumping, which runs through a range of numbers from many addresses, stops here.
+PHONE_CODE_PREFIX_HOURLY_LIMIT = 30
 # Wrong codes entered for one phone in a day before it is sent no more codes that day.
 PHONE_CODE_PHONE_DAILY_FAILED_LIMIT = 15
 PHONE_CODE_DAILY_GLOBAL_CAP = env_int("PHONE_CODE_DAILY_GLOBAL_CAP", 50_000)
@@ -350,6 +400,22 @@ LEDGER_SEAL_ON_COMMIT = env_bool("LEDGER_SEAL_ON_COMMIT", default=CELERY_TASK_AL
 
 # Staff access and audit IP addresses are kept at least 2 years (PIPA), then purged.
 AUDIT_IP_RETENTION_DAYS = env_int("AUDIT_IP_RETENTION_DAYS", 730)
+# How long each kind of personal data is kept, in days: applied by `manage.py purge_personal_data`
+# (daily, Celery beat) and listed on the privacy policy page from this same dict.
+PERSONAL_DATA_RETENTION = {
+    # Verification codes and send counters (at least 1: the sending limits look a day back).
+    "sign_in_records": env_int("SIGN_IN_RECORD_RETENTION_DAYS", 1),
+    # Sent and failed notifications (sign-in code messages and unused contacts: 1 day, fixed).
+    "notifications": NOTIFICATION_RETENTION_DAYS,
+    # A complaint's filer contact (phone or email of someone without an account, the name they
+    # gave), counted from when the complaint was finished; the complaint itself is kept.
+    "complaint_contacts": env_int("COMPLAINT_CONTACT_RETENTION_DAYS", 1095),
+    # What is left of a deleted account (last sign-in time, its name in the admin's history).
+    "erased_accounts": env_int("ERASED_ACCOUNT_RETENTION_DAYS", 30),
+    "audit_ips": AUDIT_IP_RETENTION_DAYS,
+    # Staff openings of personal data: never less than 730 (PIPA), whatever is set here.
+    "staff_access_log": max(env_int("STAFF_ACCESS_LOG_RETENTION_DAYS", 730), 730),
+}
 # One sealed block holds at most this many entries, so a verification reads bounded chunks.
 LEDGER_BLOCK_MAX_ENTRIES = env_int("LEDGER_BLOCK_MAX_ENTRIES", 10_000)
 
@@ -393,10 +459,23 @@ LANGUAGE_COOKIE_NAME = "portal_language"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Uploaded files (proposal images). They are served by the views that check who may see them
-# (e.g. proposals:image), never straight from this folder.
+# Uploaded files (complaint photos, proposal, project and poll option images), taken in by
+# seoul_portal/images.py: at most IMAGE_MAX_BYTES (the proxy's client_max_body_size follows it)
+# and IMAGE_MAX_PIXELS (checked from the header, before decoding), re-encoded, random names.
+# They are served by the views that check who may see them (e.g. proposals:image), never
+# straight from this folder. With MEDIA_HOST (production: a domain of its own, e.g.
+# https://media.seoul.example, pointed at the same web service) every file link is built on that
+# host, signed for MEDIA_LINK_MAX_AGE seconds, and that host answers nothing but those views
+# (seoul_portal/uploads.py); the site's cookies are never sent there.
 MEDIA_ROOT = env("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
-MEDIA_URL = "media/"
+MEDIA_HOST = env("MEDIA_HOST").rstrip("/")
+MEDIA_URL = f"{MEDIA_HOST}/media/" if MEDIA_HOST else "media/"
+MEDIA_LINK_MAX_AGE = env_int("MEDIA_LINK_MAX_AGE", 2 * 60 * 60)
+if MEDIA_HOST:
+    _media_netloc = MEDIA_HOST.split("://", 1)[-1].split("/", 1)[0]
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, _media_netloc.rsplit(":", 1)[0] if _media_netloc[-1:].isdigit() else _media_netloc]
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -442,13 +521,20 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+if MEDIA_HOST:
+    # The pages show the uploaded images from the media host.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_HOST)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Phone numbers and emails that reach a line anyway are replaced before it is written.
+    "filters": {"redact_contact_data": {"()": "citizens.log_redaction.RedactContactData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_contact_data"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -61,13 +61,13 @@ def test_an_unreachable_redis_is_a_cache_miss_not_an_error(settings, client):
 
 def test_settings_the_design_relies_on(settings):
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_ENGINE == "seoul_portal.sessions"  # Django's cached_db (seoul_portal/sessions.py)
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     assert "rules.permissions.ObjectPermissionBackend" in settings.AUTHENTICATION_BACKENDS
 
 
-def _settings_in_a_fresh_process(env):
+def _settings_in_a_fresh_process(env, code="print('configured')"):
     import os
     import subprocess
     import sys
@@ -75,7 +75,7 @@ def _settings_in_a_fresh_process(env):
     clean = {key: value for key, value in os.environ.items()
              if key not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "ALLOWED_HOSTS", "DEBUG"}}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('configured')"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "seoul_portal.settings", **env},
         capture_output=True, text=True, timeout=60, check=False,
     )
@@ -98,6 +98,23 @@ def test_a_public_site_with_its_keys_starts():
     })
     assert result.returncode == 0, result.stderr
     assert "configured" in result.stdout
+
+
+def test_production_cookies_are_secure_and_http_only():
+    """Production is the environment that brings its own keys: session and CSRF cookies travel
+    over HTTPS only, and scripts never read the session cookie."""
+    from cryptography.fernet import Fernet
+
+    show = ("from django.conf import settings as s; "
+            "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)")
+    result = _settings_in_a_fresh_process({
+        "ALLOWED_HOSTS": "participation.seoul.go.kr",
+        "SECRET_KEY": "k" * 60,
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "BLIND_INDEX_KEY": "b" * 40,
+    }, code=show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == ["True", "True", "True", "True"]
 
 
 @pytest.mark.django_db
