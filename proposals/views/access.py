@@ -23,7 +23,9 @@ from citizens.access import next_onboarding_step
 def sending_page(request) -> str:
     """The page a form was sent from (its `next` field, without the #anchor), if it is one of ours; else ""."""
     candidate = request.POST.get("next", "").split("#", 1)[0]
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() reads a bare word ("1e309") as a view's name, and a
+    # name that does not exist would be a 500 (as in citizens.access.safe_next).
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

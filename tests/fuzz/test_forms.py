@@ -6,9 +6,7 @@ The form pages of the apps whose state needs their own fixtures are fuzzed besid
 (test_forms_<app>.py) with the same harness. Left out: the forms of the Django admin (its
 ModelForms and the action forms in proposals/forms/admin.py, CommentModerationForm,
 budgeting's NoteAnswerForm, voting/admin/forms.py), which only staff reach and which call the
-same services; and, not fuzzed yet, proposals' CommentEditForm, DebateStanceForm,
-ArgumentFilterForm and QuestionVoteForm, budgeting's WithdrawForm, project edit and
-ImplementationNoteForm. opendata and notifications have no forms (a provider webhook is not one).
+same services. opendata and notifications have no forms (a provider webhook is not one).
 """
 
 from dataclasses import dataclass, field

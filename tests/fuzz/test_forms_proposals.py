@@ -1,19 +1,26 @@
 """Democratic Seoul's forms under hostile input (the harness of test_forms.py): a new proposal
-and a draft's edit (with junk images), a comment, and the list's filters. The officials' answer,
-assignment and promotion forms (proposals/forms/admin.py) are Django admin forms: left out."""
+and a draft's edit (with junk images), a comment, its edit and its report, the list's filters, a
+stance in a debate and the arguments page's filter, and Seoul asks' vote and opinion. The
+officials' answer, assignment and promotion forms (proposals/forms/admin.py) are Django admin
+forms: left out."""
 
 import pytest
 from django.urls import reverse
 
+from proposals.forms.debate import ArgumentFilterForm, DebateStanceForm
 from proposals.forms.proposals import ProposalFilterForm, ProposalForm
+from proposals.forms.questions import QuestionVoteForm
 from tests.proposals.conftest import (  # noqa: F401 -- fixtures, found by name
     category,
     draft,
     make_citizen,
     official,
     published,
+    superuser,
     unit,
 )
+from tests.proposals.debate.conftest import make_proposal  # noqa: F401 -- a fixture, found by name
+from tests.proposals.questions.conftest import make_question
 
 from .test_forms import FormTarget, _as_citizen, fuzz_form, onboarded, succeeded_by_message
 
@@ -84,4 +91,48 @@ def test_question_opinion_form(client, server_errors, official, unit, make_citiz
     question = question_publish(actor=official, question=question)
     target = FormTarget(reverse("proposals:question_opinion", args=[question.pk]), ["body"],
                         plausible={"body": ["대여소가 더 필요합니다."]})  # fmt: skip
+    fuzz_form(client, target, server_errors, sign_in=_as_citizen(onboarded(make_citizen())))
+
+
+def test_comment_edit_form(client, server_errors, published, make_citizen):  # noqa: F811 -- fixtures imported above
+    from proposals.forms.comments import CommentEditForm
+    from proposals.services.comments import comment_post
+
+    commenter = onboarded(make_citizen())
+    comment = comment_post(author=commenter, proposal=published, body="좋은 제안입니다.")
+    # Saved, the edit redirects with a success message; a refusal is the form again (400).
+    target = FormTarget(reverse("proposals:comment_edit", args=[comment.pk]), list(CommentEditForm.base_fields),
+                        plausible={"body": ["좋은 제안입니다. 고쳤습니다.", "좋은 제안입니다."]},
+                        succeeded=succeeded_by_message)  # fmt: skip
+    fuzz_form(client, target, server_errors, sign_in=_as_citizen(commenter))
+
+
+def test_debate_stance_form(client, server_errors, make_proposal, make_citizen):  # noqa: F811 -- fixtures imported above
+    proposal = make_proposal("in_debate")
+    # Answered by a redirect either way (or the typed argument again, 400): a stance taken leaves
+    # a success message.
+    target = FormTarget(reverse("proposals:debate_stance", args=[proposal.pk]),
+                        [*DebateStanceForm.base_fields, "next"],
+                        plausible={"stance": ["for", "against", "undecided", "x"],
+                                   "argument": ["배차 간격이 너무 깁니다.", ""],
+                                   "next": [reverse("proposals:detail", args=[proposal.pk]), "//evil.example"]},
+                        succeeded=succeeded_by_message)  # fmt: skip
+    fuzz_form(client, target, server_errors, sign_in=_as_citizen(onboarded(make_citizen())))
+
+
+def test_argument_filter_form(client, server_errors, make_proposal):  # noqa: F811 -- a fixture imported above
+    proposal = make_proposal("in_debate")
+    target = FormTarget(reverse("proposals:debate_arguments", args=[proposal.pk]),
+                        [*ArgumentFilterForm.base_fields, "page"], method="get",
+                        plausible={"side": ["for", "against", "x"], "sort": ["helpful", "newest", "x"],
+                                   "page": ["1", "2", "last"]},
+                        succeeded=lambda response: False)  # fmt: skip
+    fuzz_form(client, target, server_errors)
+
+
+def test_question_vote_form(client, server_errors, official, unit, make_citizen):  # noqa: F811 -- fixtures imported above
+    question = make_question(unit, official, kind="yes_no")
+    # A counted vote redirects to the question; a refusal is its page with the reason (400 or 409).
+    target = FormTarget(reverse("proposals:question_vote", args=[question.pk]), list(QuestionVoteForm.base_fields),
+                        plausible={"choice": ["yes", "no", "maybe"]})  # fmt: skip
     fuzz_form(client, target, server_errors, sign_in=_as_citizen(onboarded(make_citizen())))

@@ -63,6 +63,18 @@ def test_a_foreign_next_is_not_followed(client, citizen, debate):
     assert response["Location"].endswith("#debate") and f"/{debate.pk}/" in response["Location"]
 
 
+@pytest.mark.parametrize("bad", ["1e309", "-92", "proposals:index", "detail"])
+def test_a_next_that_is_not_a_path_is_ignored(client, citizen, debate, argument, bad):
+    """Found by the fuzzer: redirect() took a bare word in `next` for a view's name (a 500)."""
+    detail = reverse("proposals:detail", kwargs={"pk": debate.pk})
+    response = client.post(stance_url(debate), {"stance": "for", "next": bad})
+    assert response.status_code == 302 and response["Location"] == f"{detail}#debate"
+    response = client.post(stance_url(debate), {"stance": "maybe", "next": bad})  # refused: back all the same
+    assert response.status_code == 302 and response["Location"] == f"{detail}#debate"
+    response = client.post(helpful_url(argument), {"rated": "1", "next": bad})
+    assert response.status_code == 302 and response["Location"] == f"{detail}#argument-{argument.pk}"
+
+
 def test_an_htmx_post_gets_the_refreshed_section_with_a_spoken_confirmation(client, citizen, debate):
     response = client.post(stance_url(debate), {"stance": "against", "argument": "반대합니다."}, **HTMX)
     assert response.status_code == 200
