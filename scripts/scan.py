@@ -147,7 +147,7 @@ def summarise(name: str, report: dict) -> bool:
     for _category, item in vulnerabilities:
         counts[item.get("level", 0)] = counts.get(item.get("level", 0), 0) + 1
     levels = ", ".join(f"{LEVEL_NAMES.get(level, level)} {count}" for level, count in sorted(counts.items()))
-    crawled = len(report.get("infos", {}).get("crawled_pages", []) or [])
+    crawled = report.get("infos", {}).get("crawled_pages_nbr", 0)
     print(f"{name}: {crawled} pages crawled; findings: {levels or 'none'}; server errors: {len(server_errors)}")
     serious = [(category, item) for category, item in vulnerabilities if item.get("level", 0) >= HIGH]
     for category, item in serious:
