@@ -148,7 +148,7 @@ def test_the_task_runs_the_purge(official):
 
 
 @pytest.mark.parametrize(("language", "text"), [("ko", "직원이 개인정보를 열람한 기록"), ("en", "Records of City staff opening")])
-def test_the_privacy_page_lists_the_periods_of_the_setting(client, settings, language, text):
+def test_the_privacy_page_lists_the_periods_of_the_setting(client, settings, language_isolated, language, text):
     settings.PERSONAL_DATA_RETENTION = {**settings.PERSONAL_DATA_RETENTION, "complaint_contacts": 1234}
     url = reverse("privacy") if language == "ko" else "/en" + reverse("privacy")
     page = client.get(url).content.decode()
