@@ -117,7 +117,7 @@ def private_postgres():
 
 
 def test_a_postgresql_restart_answers_try_again_and_recovers_without_restarting_the_site(
-    private_postgres, chaos_redis, site_cache, tmp_path
+    private_postgres, chaos_redis, site_cache, tmp_path, language_isolated
 ):
     from bench.scenarios.citizens import signed_in_sessions
 

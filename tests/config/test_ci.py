@@ -38,7 +38,8 @@ def test_the_static_analysis_runs_before_the_suite():
     # bandit at medium and up, semgrep with the repository's rules (their examples checked first),
     # and Django's deployment checklist against the production settings.
     assert "bandit" in lint and "--severity-level medium" in lint
-    assert "scan --test" in lint and "--config .semgrep/portal.yml --error" in lint
+    assert "$(SEMGREP) --test" in lint and "$(SEMGREP) --config .semgrep/portal.yml --error" in lint
+    assert re.search(r"^SEMGREP := .*/semgrep scan ", makefile, flags=re.MULTILINE)
     assert "scripts/check_deploy.py" in lint
 
 
