@@ -1,6 +1,7 @@
 """Pointing the test process's Celery app at another broker (a private or a closed one), and
 the test database's URL for the worker processes a test starts."""
 
+from contextlib import contextmanager
 from urllib.parse import quote
 
 
@@ -25,3 +26,27 @@ def worker_database_url():
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"], safe="")
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+BROKER_ENVIRONMENT = ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_BROKER_READ_URL")
+
+
+@contextmanager
+def publishing_to(broker_url, queue=None, *, settings, monkeypatch):
+    """The test process publishes for real (not eagerly) to `broker_url`, on `queue` (else the
+    app's default queue), until the block ends; then the app's own configuration is back."""
+    from seoul_portal.celery import app
+
+    for name in BROKER_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    saved = {key: app.conf.get(key) for key in ("broker_url", "task_default_queue", "task_always_eager")}
+    app.conf.update(broker_url=broker_url, task_always_eager=False)
+    if queue is not None:
+        app.conf.update(task_default_queue=queue)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    drop_broker_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        drop_broker_connections(app)

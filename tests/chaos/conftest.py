@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from tests.broker_support import drop_broker_connections, worker_database_url
+from tests.broker_support import publishing_to, worker_database_url
 from tests.chaos.site_server import SiteServer
 from tests.integration.conftest import Broker, RedisServer, WorkerFactory
 
@@ -56,19 +56,8 @@ def site_cache(settings, chaos_redis):
 def chaos_broker(chaos_redis, settings, monkeypatch):
     """The test process publishes for real (not eagerly) to the site's Redis, on the site's queue:
     what the outbox's sweep re-enqueues there, the workers run."""
-    from seoul_portal.celery import app
-
-    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_BROKER_READ_URL"):
-        monkeypatch.delenv(name, raising=False)
-    saved = {key: app.conf.get(key) for key in ("broker_url", "task_default_queue", "task_always_eager")}
-    app.conf.update(broker_url=chaos_redis.url, task_default_queue=SITE_QUEUE, task_always_eager=False)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    drop_broker_connections(app)
-    try:
+    with publishing_to(chaos_redis.url, SITE_QUEUE, settings=settings, monkeypatch=monkeypatch):
         yield Broker(redis=chaos_redis, queue=SITE_QUEUE)
-    finally:
-        app.conf.update(saved)
-        drop_broker_connections(app)
 
 
 @pytest.fixture

@@ -141,3 +141,21 @@ def test_the_staff_access_log_is_listed_read_only(client, privacy_officer, targe
     assert response.status_code == 200
     response = client.get(reverse("admin:audit_personaldataaccess_changelist"), {"q": str(target.pk)})
     assert len(response.context["cl"].result_list) == 1
+
+
+def test_opening_takes_a_fixed_number_of_queries(client, privacy_officer, make_citizen, django_assert_max_num_queries):
+    """The opened page costs what the masked one does plus the log's insert, whoever is opened."""
+    first = make_citizen(phone="010-1111-2222", email="first@example.com")
+    second = make_citizen(phone="010-3333-4444", email="second@example.com")
+    client.post(reverse("admin:citizens_citizen_personal_data", args=[first.pk]))  # warm caches
+    with django_assert_max_num_queries(22) as captured:
+        assert client.post(reverse("admin:citizens_citizen_personal_data", args=[second.pk])).status_code == 200
+    inserts = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "audit_personaldataaccess" in inserts[0]
+
+
+def test_the_account_page_takes_a_fixed_number_of_queries(client, privacy_officer, target, django_assert_max_num_queries):
+    client.get(reverse("admin:citizens_citizen_change", args=[target.pk]))
+    # (It was several hundred: one query per permission in the permissions' chooser.)
+    with django_assert_max_num_queries(18):
+        assert client.get(reverse("admin:citizens_citizen_change", args=[target.pk])).status_code == 200

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.broker_support import drop_broker_connections, worker_database_url
+from tests.broker_support import publishing_to, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).parent / "celery"
@@ -105,21 +105,9 @@ class Broker:
 @pytest.fixture
 def broker(private_redis, settings, monkeypatch):
     """The test process publishes for real (not eagerly) to the private Redis, on a queue of its own."""
-    from seoul_portal.celery import app
-
-    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_BROKER_READ_URL"):
-        monkeypatch.delenv(name, raising=False)
     queue = f"notifications-test-{uuid.uuid4().hex[:10]}"
-    saved = {key: app.conf.get(key) for key in ("broker_url", "task_default_queue", "task_always_eager")}
-    app.conf.update(broker_url=private_redis.url, task_default_queue=queue, task_always_eager=False)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    drop_broker_connections(app)
-    try:
+    with publishing_to(private_redis.url, queue, settings=settings, monkeypatch=monkeypatch):
         yield Broker(redis=private_redis, queue=queue)
-    finally:
-        app.conf.update(saved)
-        drop_broker_connections(app)
-
 
 
 @dataclass

@@ -10,30 +10,17 @@ from freezegun import freeze_time
 from notifications import dispatch
 from notifications.models import Notification
 from notifications.services import notify
-from tests.broker_support import drop_broker_connections
+from tests.broker_support import publishing_to
 
 # Nothing listens on port 1: every connection is refused at once.
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
-
-
 @pytest.fixture
 def broker_down(settings, monkeypatch):
     """The test process publishes for real (not eagerly), to a port where no broker listens."""
-    from seoul_portal.celery import app
-
-    for name in ("CELERY_BROKER_URL", "CELERY_BROKER_WRITE_URL", "CELERY_BROKER_READ_URL"):
-        monkeypatch.delenv(name, raising=False)
-    saved = {key: app.conf.get(key) for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=CLOSED_PORT_BROKER, task_always_eager=False)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    drop_broker_connections(app)
-    try:
+    with publishing_to(CLOSED_PORT_BROKER, settings=settings, monkeypatch=monkeypatch):
         yield
-    finally:
-        app.conf.update(saved)
-        drop_broker_connections(app)
 
 
 @pytest.fixture

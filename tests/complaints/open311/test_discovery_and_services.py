@@ -178,3 +178,10 @@ def test_service_definition_of_an_unknown_or_inactive_code_is_404(client, park_s
 def test_service_definition_takes_two_queries(client, streetlight, django_assert_num_queries):
     with django_assert_num_queries(2):
         assert client.get(f"{BASE}services/streetlight.json").status_code == 200
+
+
+def test_the_openapi_document_needs_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(f"{BASE}openapi.json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")
