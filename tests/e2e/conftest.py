@@ -61,3 +61,30 @@ def signed_in_page(browser, live_server):
         return context.new_page()
 
     return page_for
+
+
+@pytest.fixture
+def journeys(browser, live_server):
+    """open(mode=..., language=..., user=...) → a Journey; every journey's context is closed at the end."""
+    from .journey import open_journey
+
+    opened = []
+
+    def open_one(**options):
+        journey = open_journey(browser, live_server, **options)
+        opened.append(journey)
+        return journey
+
+    yield open_one
+    for journey in opened:
+        journey.context.close()  # (closing twice, after finish(), is harmless)
+
+
+@pytest.fixture
+def sms_inbox(settings, tmp_path):
+    """SMS go to files (the file backend), as on a developer's machine; the test reads them."""
+    from .journey import SmsInbox
+
+    settings.SMS_BACKEND = "notifications.backends.sms.FileSmsBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms")
+    return SmsInbox(tmp_path / "sms")
