@@ -36,6 +36,16 @@ def test_supporting_with_htmx_swaps_the_box_and_shows_the_receipt(client, sign_i
     assert open_proposal.support_count == 1
 
 
+def test_the_swapped_box_gives_the_notice_once(client, sign_in, open_proposal, supporter):
+    """The follow button inside the box has a notice of its own (after following): the support's
+    notice is not repeated there, nor announced twice by a screen reader."""
+    sign_in(supporter)
+    page = client.post(url("support", open_proposal), **HTMX).content.decode()
+    assert page.count("your support is counted") == 1
+    page = client.post(url("withdraw", open_proposal), **HTMX).content.decode()
+    assert page.count("Your support is withdrawn.") == 1
+
+
 def test_supporting_without_javascript_redirects_back_with_the_receipt(client, sign_in, open_proposal, supporter):
     sign_in(supporter)
     response = client.post(url("support", open_proposal), follow=True)
