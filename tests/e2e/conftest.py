@@ -66,8 +66,13 @@ def signed_in_page(browser, live_server):
 @pytest.fixture
 def journeys(browser, live_server):
     """open(mode=..., language=..., user=...) → a Journey; every journey's context is closed at the end."""
+    from django.core.cache import cache
+
     from .journey import open_journey
 
+    # Rate limits (sign-in codes, tracking guesses) count in the cache, which outlives a test:
+    # each journey starts with none counted.
+    cache.clear()
     opened = []
 
     def open_one(**options):
