@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class MySeoulPanel:
-    """A section of /me/. `context(citizen)` returns the template context; it must issue a
+    """A section of /me/. `context(citizen)` returns the template context, or None when the
+    section has nothing for this citizen (a committee's panel for a non-member); it must issue a
     constant number of queries (the /me/ query-count test holds every panel to that)."""
 
     key: str

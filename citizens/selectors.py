@@ -19,8 +19,10 @@ def consents_with_answers(citizen):
 
 
 def my_seoul_panels(citizen):
-    """The panels other apps registered for /me/, each with its context."""
-    return [(panel, panel.context(citizen)) for panel in registry.panels()]
+    """The panels other apps registered for /me/ that have something for this citizen, each with
+    its context."""
+    with_context = [(panel, panel.context(citizen)) for panel in registry.panels()]
+    return [(panel, context) for panel, context in with_context if context is not None]
 
 
 def citizen_personal_data(citizen):

@@ -122,6 +122,21 @@ def workspace_items(user):
     return open_items, closed_items
 
 
+def workspace_summary(user) -> dict | None:
+    """For "My Seoul": None unless the user serves on a committee today; else how many open items
+    wait for their review (not reviewed, no conflict declared). Two queries."""
+    memberships = active_memberships().filter(person_id=user.pk)
+    if not memberships.exists():
+        return None
+    awaiting = (
+        AgendaItem.objects.filter(status=AgendaItem.Status.OPEN, committee__in=memberships.values("committee_id"))
+        .exclude(Exists(Review.objects.filter(item=OuterRef("pk"), membership__person_id=user.pk)))
+        .exclude(Exists(ConflictDeclaration.objects.filter(item=OuterRef("pk"), membership__person_id=user.pk)))
+        .count()
+    )
+    return {"awaiting": awaiting}
+
+
 def agenda_item_get(pk) -> AgendaItem:
     """The item with what its page shows, or 404 (a malformed or unknown id)."""
     try:
