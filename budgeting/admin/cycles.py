@@ -11,10 +11,11 @@ nor removed, and a save that raced the opening is refused on the row as stored. 
 import rules
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.admin.org import UnitScopedAdminMixin
@@ -111,6 +112,17 @@ class CachedChoicesInline(admin.TabularInline):
         return field
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date and time boxes, each named for screen readers: in a table row the column's
+    heading is not their label (axe: label, critical)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], (pgettext("split date and time", "Date"), pgettext("split date and time", "Time")), strict=False):
+            subwidget["attrs"]["aria-label"] = label
+        return context
+
+
 class PhaseInline(CachedChoicesInline):
     """The phases: while the vote has not opened, edited freely (in order); once it has, their kinds
     are fixed and none is added or removed (budgeting.services.cycles.phases_save checks the dates)."""
@@ -119,6 +131,7 @@ class PhaseInline(CachedChoicesInline):
     formset = PhaseFormSet
     extra = 0
     fields = ["kind", "starts_at", "ends_at"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
     def get_readonly_fields(self, request, obj=None):
         return ["kind"] if obj is not None and obj.rules_frozen() else []
