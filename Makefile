@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := seoul_portal.settings
 
-.PHONY: run test install compiled-messages migrate seed messages vendor lint scan clean bench bench-tally worker worker-text worker-bulk
+.PHONY: run test install compiled-messages migrate seed messages vendor lint scan screenshots clean bench bench-tally worker worker-text worker-bulk
 
 $(VENV)/installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -129,6 +129,14 @@ $(SCAN_VENV)/installed: requirements-scan.txt
 scan: install $(SCAN_VENV)/installed
 	$(MAKE) --no-print-directory compiled-messages
 	$(PY) scripts/scan.py --wapiti $(SCAN_VENV)/bin/wapiti $(SCAN_ARGS)
+
+# The README's screenshots: the main pages in Korean, on a phone and a desktop, taken in headless
+# Chromium (apt-get install -y chromium) from the site with production settings and the demo data
+# on loopback (var/screenshots/), into docs/screenshots/<page>-phone.png and <page>-desktop.png.
+# SCREENSHOTS_ARGS passes options (e.g. --only home signin).
+screenshots: install
+	$(MAKE) --no-print-directory compiled-messages
+	$(PY) scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache .venv-lint .venv-scan

@@ -12,17 +12,11 @@ var/scan/; the exit status is 1 on a finding of high or critical level, or on an
 import argparse
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
-from check_deploy import production_environment  # scripts/, beside this file
+from local_site import ROOT, free_port, prepare_site, running_site, session_for, site_environment  # scripts/
 
-ROOT = Path(__file__).resolve().parents[1]
 WORKDIR = ROOT / "var" / "scan"
 # wapiti's levels (wapitiCore/language/vulnerability.py): 1 low, 2 medium, 3 high, 4 critical.
 LEVEL_NAMES = {0: "info", 1: "low", 2: "medium", 3: "high", 4: "critical"}
@@ -34,84 +28,6 @@ SERVER_ERROR = "Internal Server Error"
 MODULES = "cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,upload,xss,csrf,crlf,methods"
 # A session the crawler must keep, and an action it must not take for the citizen.
 EXCLUDED_PATHS = ("/signout/", "/en/signout/", "/me/delete/", "/en/me/delete/", "/admin/logout/")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def site_environment(port: int) -> dict:
-    """Production's settings (scripts/check_deploy.py), on loopback: plain HTTP, the scan's database."""
-    environment = {
-        name: value
-        for name, value in production_environment().items()
-        if name not in {"REDIS_URL", "CELERY_BROKER_URL", "DATABASE_REPLICA_URL"}
-    }
-    environment.update(
-        ALLOWED_HOSTS="127.0.0.1",
-        # Loopback speaks HTTP: no redirect to HTTPS and cookies that travel over it.
-        SECURE_SSL_REDIRECT="false",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        SECURE_HSTS_SECONDS="0",
-        DATABASE_URL=f"sqlite:///{WORKDIR / 'scan.sqlite3'}",
-        MEDIA_ROOT=str(WORKDIR / "media"),
-        PORT=str(port),
-        WEB_CONCURRENCY="3",
-    )
-    return environment
-
-
-def manage(environment: dict, *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
-    if result.returncode:
-        raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
-def prepare_site(environment: dict) -> None:
-    print("Preparing the scan's site (migrate, demo data, static files) in var/scan/ ...", flush=True)
-    manage(environment, "migrate", "--no-input")
-    # The demo accounts on a site with DEBUG off: this database is the scan's own, on loopback.
-    manage(environment, "seed_demo", "--force")
-    manage(environment, "collectstatic", "--no-input")
-
-
-def citizen_session(environment: dict) -> str:
-    """A session key of a demo citizen, made the way the test client's force_login does."""
-    code = (
-        "from importlib import import_module\n"
-        "from django.conf import settings\n"
-        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
-        "from citizens.models import Citizen\n"
-        "citizen = Citizen.objects.filter(is_staff=False, is_active=True).order_by('pk').first()\n"
-        "store = import_module(settings.SESSION_ENGINE).SessionStore()\n"
-        "store[SESSION_KEY] = citizen._meta.pk.value_to_string(citizen)\n"
-        "store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
-        "store[HASH_SESSION_KEY] = citizen.get_session_auth_hash()\n"
-        "store.save()\n"
-        "print(store.session_key)\n"
-    )
-    return manage(environment, "shell", "-c", code).strip().splitlines()[-1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({process.returncode}) before it answered: see var/scan/site.log")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 -- our own loopback URL
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"The site did not answer at {url} within {timeout:.0f} s")
 
 
 def run_wapiti(wapiti: str, base: str, name: str, *, cookie: str | None, max_scan_time: int) -> dict:
@@ -167,28 +83,14 @@ def main() -> int:
     if not arguments.keep and WORKDIR.exists():
         shutil.rmtree(WORKDIR)
     WORKDIR.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    environment = site_environment(port)
-    prepare_site(environment)
-    cookie = f"sessionid={citizen_session(environment)}"
-    base = f"http://127.0.0.1:{port}/"
-    with (WORKDIR / "site.log").open("wb") as log:
-        site = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "seoul_portal.wsgi:application", "--bind", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_for(f"{base}healthz", site)
+    environment = site_environment(free_port(), WORKDIR)
+    prepare_site(environment, WORKDIR)
+    cookie = f"sessionid={session_for(environment)}"
+    with running_site(environment, WORKDIR) as base:
         clean = True
         for name, session in (("guest", None), ("citizen", cookie)):
             report = run_wapiti(arguments.wapiti, base, name, cookie=session, max_scan_time=arguments.max_scan_time)
             clean = summarise(name, report) and clean
-    finally:
-        site.terminate()
-        try:
-            site.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            site.kill()
     print("No high or critical finding, no server error." if clean else "The scan found the problems above.")
     return 0 if clean else 1
 
