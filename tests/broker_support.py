@@ -6,15 +6,20 @@ from urllib.parse import quote
 
 
 def drop_broker_connections(app):
-    # The app caches its broker connections and producers; drop them so that the next publish
-    # connects to whatever broker_url now says.
+    """Close the app's broker connections and producers, so that the next publish connects to
+    whatever broker_url now says."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     amqp = app.__dict__.get("amqp")
-    if amqp is not None and amqp._producer_pool is not None:
-        amqp._producer_pool.force_close_all()
+    if amqp is not None:
         amqp._producer_pool = None
+    # kombu keeps producer pools in a registry of its own, keyed by the broker's URL: a pool
+    # closed here would be handed out again for the same URL, and even an eager task (which takes
+    # a producer) would fail with "Acquire on closed pool". reset() closes them all and forgets them.
+    pools.reset()
 
 
 def worker_database_url():

@@ -317,7 +317,11 @@ def test_a_small_run_delivers_every_message_once_within_the_providers_rate(broke
     assert result["queue_left"] <= result["sweep_republished"]
     assert [tree["processes"] for tree in result["memory"]] == [5, 5]  # each worker and its pool of 4
     assert all(0 < tree["process_peak_rss_mb"] < 1000 for tree in result["memory"])
-    assert result["cpu_seconds"]["worker 1"] > 0 and result["cpu_seconds"]["provider"] > 0
+    # Each process group is accounted; the work itself may fall mostly to one worker (its
+    # prefetch takes what the other has not), so the workers' CPU is judged together.
+    assert {"worker 1", "worker 2", "provider"} <= set(result["cpu_seconds"])
+    assert result["cpu_seconds"]["worker 1"] + result["cpu_seconds"]["worker 2"] > 0
+    assert result["cpu_seconds"]["provider"] > 0
     assert any("Starting 2 workers" in line for line in lines)
     # Nothing of the run is left: its processes, its queue.
     assert not [line for line in os.popen("ps -eo args").read().splitlines() if result["queue"] in line]

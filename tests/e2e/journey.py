@@ -29,12 +29,20 @@ LOCALES = {"ko": "ko-KR", "en": "en-US"}
 # axe-core's impacts that fail a journey (the issue: zero serious or critical violations).
 BLOCKING_IMPACTS = {"serious", "critical"}
 
-# Resolves once the page has not scrolled for three frames (KRDS sets scroll-behavior: smooth).
+# Resolves once nothing has moved for three frames (KRDS sets scroll-behavior: smooth, and its
+# html and body are 100 % high, so the scrolling may be the body's rather than the window's): the
+# window's and body's scroll positions and the focused element's place are all watched.
 SCROLL_SETTLED = """() => new Promise((resolve) => {
-  let last = -1, still = 0;
+  const where = () => {
+    const focused = document.activeElement;
+    const top = focused && focused !== document.body ? focused.getBoundingClientRect().top : 0;
+    return [window.scrollY, document.documentElement.scrollTop, document.body.scrollTop, top].join(",");
+  };
+  let last = null, still = 0;
   const check = () => {
-    still = window.scrollY === last ? still + 1 : 0;
-    last = window.scrollY;
+    const now = where();
+    still = now === last ? still + 1 : 0;
+    last = now;
     if (still >= 3) resolve(); else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);

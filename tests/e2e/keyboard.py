@@ -1,6 +1,10 @@
 """Moving through a page with the keyboard alone, as a person who uses no pointer does: Tab from
 stop to stop, each stop required to show where the focus is (WCAG 2.4.7) and to be on screen."""
 
+import contextlib
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from .journey import SCROLL_SETTLED
 
 # What the focused element looks like: an outline or a ring of box-shadow, as the page draws it.
@@ -32,8 +36,24 @@ FOCUS_STYLE = """() => {
 
 
 
+# The focused element (or a KRDS checkbox's label) within the window. KRDS scrolls smoothly, and
+# the scroll that brings a focused element into view starts a few frames after the key press.
+FOCUS_IN_VIEW = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return true;
+  const choice = element.matches("input[type=checkbox], input[type=radio]");
+  const shown = choice ? document.querySelector(`label[for="${element.id}"]`) : element;
+  const box = shown.getBoundingClientRect();
+  return box.bottom > 0 && box.top < window.innerHeight;
+}"""
+
+
 def focused(page):
-    """What the focused element looks like, once the scroll that followed the focus has settled."""
+    """What the focused element looks like, once the scroll that followed the focus has brought it
+    into view (given 3 s) and settled."""
+    # If it never comes into view, it is measured as it is: FOCUS_STYLE reports it out of view.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(FOCUS_IN_VIEW, timeout=3000)
     page.evaluate(SCROLL_SETTLED)
     return page.evaluate(FOCUS_STYLE)
 
