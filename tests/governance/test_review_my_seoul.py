@@ -47,3 +47,18 @@ def test_no_panel_for_a_citizen_who_does_not_serve(client, ended):
     page = client.get(reverse("citizens:me")).content.decode()
     assert PANEL_TITLE not in page
     assert reverse("review:index") not in page
+
+
+def test_the_panel_costs_the_same_whatever_waits(client, django_assert_num_queries, django_assert_max_num_queries):
+    committee = make_committee()
+    member = make_membership(committee)
+    make_item(committee)
+    client.force_login(member.person)
+    client.get(reverse("citizens:me"))  # the session and caches warm
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("citizens:me"))
+    for number in range(8):
+        add_review(make_item(committee, title=f"안건 {number}"), make_membership(committee))
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("citizens:me")).content.decode()
+    assert "검토를 기다리는 안건이 9건 있습니다." in page
