@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from budgeting.models import BudgetBallot, EligibilityDeclaration, Project, ProjectResult
-from citizens.consents import purposes
-from citizens.services import consent_record
 from governance.models import AgendaItem, Review
 from tests.budgeting.conftest import make_member, official, shift_to_phase  # noqa: F401 -- fixtures
+
+from .journey import consented
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +21,6 @@ STAFF_BACKEND = "citizens.backends.StaffEmailBackend"
 TITLE = "골목길 태양광 보안등 설치"
 RIVAL = "한강 공원 야외 도서관"
 
-
-def _consented(person):
-    consent_record(citizen=person, answers={purpose.key: True for purpose in purposes()})
-    return person
 
 
 @pytest.fixture
@@ -90,9 +86,9 @@ def test_a_project_goes_from_proposal_through_review_and_vote_to_funding(
     journeys, mode, cycle_with_rival, make_citizen, make_member, official, committee  # noqa: F811
 ):
     cycle, rival = cycle_with_rival
-    proposer = _consented(make_citizen())
-    member = _consented(make_member(committee.subcommittees.get(slug="pb-welfare")))
-    voters = [_consented(make_citizen(district="11110")) for _ in range(2)]
+    proposer = consented(make_citizen())
+    member = consented(make_member(committee.subcommittees.get(slug="pb-welfare")))
+    voters = [consented(make_citizen(district="11110")) for _ in range(2)]
 
     # 1. The citizen proposes a project on the cycle's page, saves the draft and submits it.
     citizen = journeys(mode=mode, user=proposer)

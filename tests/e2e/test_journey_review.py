@@ -7,12 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from citizens.consents import purposes
-from citizens.services import consent_record
 from governance.models import Membership, Review
 from governance.services.agenda import agenda_item_create
 from governance.services.reviews import review_submit
 from tests.budgeting.conftest import make_member, official  # noqa: F401 -- fixtures
+
+from .journey import consented
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -21,18 +21,14 @@ OTHERS_OPINION = "측정기 관리 인력 계획이 더 필요합니다."
 MY_OPINION = "어르신 건강 관리에 꼭 필요한 사업입니다."
 
 
-def _consented(person):
-    consent_record(citizen=person, answers={purpose.key: True for purpose in purposes()})
-    return person
-
 
 @pytest.mark.parametrize("mode", ["phone", "desktop", "phone-no-js"])
 def test_a_member_sees_the_others_reviews_only_after_submitting_their_own(
     journeys, mode, committee, make_member, official  # noqa: F811
 ):
     welfare = committee.subcommittees.get(slug="pb-welfare")
-    me = _consented(make_member(welfare))
-    other = _consented(make_member(welfare))
+    me = consented(make_member(welfare))
+    other = consented(make_member(welfare))
     item = agenda_item_create(
         actor=official, committee=welfare, title_ko=ITEM, description_ko="구립 경로당 30곳에 건강 측정기를 둡니다.",
         asks_score=True, score_min=0, score_max=100,

@@ -4,11 +4,10 @@ the keyboard alone, and the journeys' pages survive text at 200 % (WCAG 2.4.1, 2
 import pytest
 from playwright.sync_api import expect
 
-from citizens.consents import purposes
 from citizens.models import Citizen
 from citizens.phones import normalize_mobile
-from citizens.services import consent_record
 
+from .journey import consented
 from .keyboard import by_name, by_text, choose_option, tab_to
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -114,9 +113,7 @@ CLIPPED_TEXT = """() => {
 
 @pytest.mark.parametrize("mode", ["phone", "desktop"])
 def test_text_at_200_percent_loses_nothing(journeys, make_citizen, mode):
-    citizen = make_citizen()
-    consent_record(citizen=citizen, answers={purpose.key: True for purpose in purposes()})
-    journey = journeys(mode=mode, user=citizen)
+    journey = journeys(mode=mode, user=consented(make_citizen()))
     page = journey.page
     problems = []
     for path in ZOOM_PAGES:
