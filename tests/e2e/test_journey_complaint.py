@@ -24,6 +24,7 @@ from governance.models import OrgAssignment
 # consented and completed their profile.
 from tests.citizens.conftest import make_citizen  # noqa: F401 -- a fixture, found by name
 from tests.complaints.conftest import CITY_HALL, pothole, roads  # noqa: F401 -- fixtures, found by name
+from tests.complaints.web.test_browser import SCREEN_POINT
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -32,18 +33,6 @@ ADDRESS = "세종대로 110 서울시청 앞"
 ANSWER = "보도블록 교체 공사를 마쳤습니다. 불편을 드려 죄송합니다."
 MORE = "공사 후에도 3번 출구 옆 블록이 흔들립니다. 그 부분의 보수 일정도 알려 주세요."
 
-# Where a longitude and latitude fall in the map's own box, by its projection (map.js): the
-# point a person taps, relative to the map's top left corner.
-MAP_POSITION = """([lon, lat]) => {
-  const svg = document.querySelector(".complaints-map-canvas svg");
-  const sin = Math.sin(lat * Math.PI / 180);
-  const point = svg.createSVGPoint();
-  point.x = (lon + 180) / 360 * 256;
-  point.y = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
-  const screen = point.matrixTransform(svg.getScreenCTM());
-  const box = svg.getBoundingClientRect();
-  return {x: screen.x - box.left, y: screen.y - box.top};
-}"""
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +73,10 @@ def pin_city_hall(journey, *, touch):
     for _ in range(3):
         page.get_by_role("button", name="확대").click()
     canvas.scroll_into_view_if_needed()
-    position = page.evaluate(MAP_POSITION, [CITY_HALL[1], CITY_HALL[0]])
+    # The map's own projection gives the point on the screen; a tap is aimed within the map's box.
+    x, y = page.evaluate(SCREEN_POINT, [CITY_HALL[1], CITY_HALL[0]])
+    box = canvas.bounding_box()
+    position = {"x": x - box["x"], "y": y - box["y"]}
     if touch:
         canvas.tap(position=position)
     else:
